@@ -1,0 +1,103 @@
+"""Jiceng (基层): the application factory. Wiring only."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, render_template
+
+from . import config as config_module
+from .extensions import babel, csrf, db, htmx, login_manager, tenancy
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.from_environment(Path(app.instance_path), overrides=config or {}))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from . import i18n
+
+    app.config.setdefault(
+        "BABEL_TRANSLATION_DIRECTORIES", str(i18n.compile_catalogues(Path(app.instance_path) / "translations"))
+    )
+    db.init_app(app)
+    tenancy.init_app(app, db)
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    htmx.init_app(app)
+
+    _register_models()
+    _register_blueprints(app)
+    _register_errors(app)
+    _register_cli(app)
+    _register_templates(app)
+
+    from .auth.services import create_first_admin
+
+    if create_first_admin not in tenancy.provision_hooks:
+        tenancy.on_provision(create_first_admin)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not app.config.get("TESTING"):
+        with app.app_context():
+            from tenants.cli import ensure_shared_schema
+
+            ensure_shared_schema()  # the embedded default is created on first use
+    return app
+
+
+def _register_models() -> None:
+    from .audit import models as _audit  # noqa: F401
+    from .auth import models as _auth  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import access as _access  # noqa: F401  (user loader)
+    from .auth import bp as auth_bp
+    from .home import bp as home_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+
+
+def _register_errors(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page(code))
+
+
+def _error_page(code: int):
+    def handler(error):
+        if code == 500:
+            db.session.rollback()
+        return render_template("errors/error.html", code=code, error=error), code
+
+    return handler
+
+
+def _register_cli(app: Flask) -> None:
+    from tenants.cli import tenants_cli
+
+    from .auth.cli import users_cli
+    from .demo.cli import demo_command
+
+    app.cli.add_command(tenants_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+
+
+def _register_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .auth import rules
+
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    @app.context_processor
+    def inject():
+        return {
+            "tenant": g.get("tenant"),
+            "federation_kinds": app.config["TENANT_KINDS"],
+            "role_labels": rules.ROLES,
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,136 @@
+"""`jiceng tenants ...`: create, list, migrate, disable, enable, drop, snapshot."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from . import migrate as migrations
+from . import registry, snapshot
+from .provisioning import ProvisioningError, TenantSpec, create_tenant, drop_tenant, set_status
+from .web import config_path, tenancy, tenant_tables
+
+tenants_cli = AppGroup("tenants", help="Manage tenants (one schema each).")
+
+
+def ensure_shared_schema() -> bool:
+    """Create or upgrade the shared schema; True if anything changed."""
+    return migrations.upgrade_shared(tenancy().engines, config_path("SHARED_MIGRATIONS"))
+
+
+def provision(spec: TenantSpec, options: dict):
+    engines = tenancy().engines
+    dialect = "sqlite" if engines.is_sqlite else "postgresql"
+    snap = snapshot.load(config_path("TENANT_SNAPSHOT_DIR"), dialect)
+    return create_tenant(
+        engines, spec, snap, kinds=current_app.config["TENANT_KINDS"], hooks=tenancy().provision_hooks, options=options
+    )
+
+
+def _fail(message: str):
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(1)
+
+
+@tenants_cli.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="Chinese name, e.g. 南通市总工会")
+@click.option("--kind", required=True)
+@click.option("--parent", "parent_slug", default=None)
+@click.option("--region", "region_code", default=None, help="GB/T 2260 region code")
+@click.option("--admin", required=True, help="username of the first administrator")
+@click.option("--password", required=True)
+def create_command(slug, name, kind, parent_slug, region_code, admin, password):
+    """Create a tenant at the latest schema with its first administrator."""
+    ensure_shared_schema()
+    started = time.perf_counter()
+    try:
+        tenant = provision(
+            TenantSpec(slug=slug, name=name, kind=kind, parent_slug=parent_slug, region_code=region_code),
+            {"admin": admin, "password": password},
+        )
+    except ProvisioningError as exc:
+        _fail(str(exc))
+    click.echo(f"已创建 {tenant.slug}（{tenant.name}，{tenant.schema_name}）用时 {(time.perf_counter() - started) * 1000:.0f} ms")
+
+
+@tenants_cli.command("list")
+def list_command():
+    """One line per tenant: slug, kind, status, schema, name."""
+    with tenancy().engines.shared.connect() as conn:
+        for t in registry.all_tenants(conn):
+            click.echo("\t".join([t.slug, t.kind, t.status, t.schema_name, t.region_code or "-", t.name]))
+
+
+@tenants_cli.command("migrate")
+@click.option("--workers", default=2, show_default=True, help="parallel worker processes")
+def migrate_command(workers):
+    """Upgrade the shared schema, then every tenant that is behind."""
+    engines = tenancy().engines
+    shared_changed = ensure_shared_schema()
+    with engines.shared.connect() as conn:
+        tenants = registry.all_tenants(conn)
+    location = config_path("TENANT_MIGRATIONS")
+    head, behind = migrations.plan(engines, tenants, location)
+    if not behind:
+        note = "共享结构已升级；" if shared_changed else ""
+        click.echo(f"{note}全部 {len(tenants)} 个租户已是最新版本 {head}，无需迁移。")
+        return
+    failures = []
+    with click.progressbar(length=len(behind), label=f"迁移 {len(behind)} 个租户", file=sys.stderr) as bar:
+        def on_done(tenant, error):
+            if error:
+                failures.append((tenant.slug, error))
+            bar.update(1)
+
+        report = migrations.migrate_tenants(engines, behind, location, workers=workers, on_done=on_done)
+    click.echo(f"已迁移 {len(report.upgraded)} 个租户到 {head}，失败 {len(report.failed)} 个。")
+    for slug, error in failures:
+        click.echo(f"失败 {slug}: {error}", err=True)
+    if failures:
+        sys.exit(1)
+
+
+@tenants_cli.command("disable")
+@click.argument("slug")
+def disable_command(slug):
+    try:
+        set_status(tenancy().engines, slug, registry.DISABLED)
+    except ProvisioningError as exc:
+        _fail(str(exc))
+    click.echo(f"已停用 {slug}")
+
+
+@tenants_cli.command("enable")
+@click.argument("slug")
+def enable_command(slug):
+    try:
+        set_status(tenancy().engines, slug, registry.ACTIVE)
+    except ProvisioningError as exc:
+        _fail(str(exc))
+    click.echo(f"已启用 {slug}")
+
+
+@tenants_cli.command("drop")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="confirm: the tenant's data is deleted for good")
+def drop_command(slug, yes):
+    """Disable a tenant, then delete its schema (or file) and its registry row."""
+    if not yes:
+        _fail("删除不可恢复，请加 --yes 确认")
+    try:
+        drop_tenant(tenancy().engines, slug)
+    except ProvisioningError as exc:
+        _fail(str(exc))
+    click.echo(f"已删除 {slug}")
+
+
+@tenants_cli.command("snapshot")
+def snapshot_command():
+    """Re-render the tenant schema snapshot from the models at the migrations' head."""
+    head = migrations.head_revision(config_path("TENANT_MIGRATIONS"))
+    for path in snapshot.write(config_path("TENANT_SNAPSHOT_DIR"), tenant_tables(), head):
+        click.echo(f"wrote {path} at {head}")
