@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit.models import record, utcnow
 from app.extensions import db
+from tenants.provisioning import ProvisioningError
 
 from . import rules
 from .models import User
@@ -122,7 +123,7 @@ def create_first_admin(conn: sa.Connection, tenant, options: dict) -> None:
     password = options.get("password", "")
     problem = rules.username_problem(username) or rules.password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise ProvisioningError(f"管理员账号：{problem}")
     conn.execute(
         sa.insert(User.__table__).values(
             username=username, role=rules.ADMIN, password_hash=_hash(password), display_name="管理员",
