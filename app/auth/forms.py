@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from . import rules
@@ -15,7 +16,7 @@ class LoginForm(FlaskForm):
 class UserCreateForm(FlaskForm):
     username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64)])
     display_name = StringField(_l("姓名"), validators=[Length(max=100)])
-    role = SelectField(_l("角色"), choices=[(code, _l(label)) for code, label in rules.ROLES.items()])
+    role = SelectField(_l("角色"), choices=[SelectChoice(code, _l(label)) for code, label in rules.ROLES.items()])
     password = PasswordField(_l("初始密码"), validators=[DataRequired(_l("请输入初始密码")), Length(max=200)])
 
 

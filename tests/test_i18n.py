@@ -1,0 +1,33 @@
+"""Chinese first, English second: every interface text has its English translation."""
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from app.auth.rules import ROLES
+from app.config import FEDERATION_KINDS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def english_catalogue():
+    with (ROOT / "app/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        return read_po(handle, locale="en")
+
+
+def interface_texts():
+    method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
+    texts = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords={"_": None, "_l": None, "gettext": None, "lazy_gettext": None}
+    ):
+        texts.add(message if isinstance(message, str) else message[0])
+    return texts
+
+
+def test_every_interface_text_and_label_has_an_english_translation():
+    catalogue = english_catalogue()
+    texts = interface_texts() | set(ROLES.values()) | set(FEDERATION_KINDS.values())
+    assert len(texts) > 50
+    missing = sorted(t for t in texts if not (catalogue.get(t) and catalogue.get(t).string))
+    assert missing == [], "add these to app/translations/en/LC_MESSAGES/messages.po"
