@@ -1,12 +1,13 @@
 """Small helpers shared by the views of every area."""
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import make_response, render_template
+from htmx_flask import request
 
 
 def is_fragment_request() -> bool:
     """An htmx request that wants a fragment; history restores get the full page."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
@@ -15,3 +16,15 @@ def render_page_or_fragment(page: str, fragment: str, status: int = 200, **conte
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_after_post(location: str):
+    """Post/redirect/get for plain forms; for htmx, a full navigation (an XHR would follow a 302
+    and swap the whole next page into the form's place)."""
+    from flask import redirect
+
+    if request.htmx:
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import db
-from app.web import render_page_or_fragment
+from app.web import is_fragment_request, redirect_after_post, render_page_or_fragment
 from tenants import current_tenant
 
 from . import bp, rules, services
@@ -74,7 +74,7 @@ def users():
             else:
                 db.session.commit()
                 flash(_("已创建用户 %(name)s", name=user.username), "success")
-                return redirect(url_for("auth.users"))
+                return redirect_after_post(url_for("auth.users"))
         context = _user_list_context(form)
         return render_page_or_fragment("auth/users.html", "auth/_user_form.html", status=422, **context)
     return render_template("auth/users.html", **_user_list_context())
@@ -113,6 +113,6 @@ def toggle_active(user_id):
             flash(str(exc), "error")
         else:
             db.session.commit()
-    if request.headers.get("HX-Request"):
+    if is_fragment_request():
         return render_template("auth/_user_row.html", user=user, **_user_list_context())
     return redirect(url_for("auth.users"))

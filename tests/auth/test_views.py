@@ -111,8 +111,11 @@ def test_the_admin_creates_disables_and_enables_users(client, make_tenant, login
     login_as(_tenant(client, "haimen"))
     created = client.post("/t/haimen/admin/users", data={"username": "ZhangSan", "display_name": "张三", "role": "chief", "password": "chief-pass-1"})
     assert created.status_code == 302
+    by_htmx = client.post("/t/haimen/admin/users", data={"username": "wangwu", "role": "staff", "password": "staff-pass-1"},
+                          headers={"HX-Request": "true"})
+    assert by_htmx.status_code == 204 and by_htmx.headers["HX-Redirect"] == "/t/haimen/admin/users"
     page = client.get("/t/haimen/admin/users").get_data(as_text=True)
-    assert "zhangsan" in page and "张三" in page and "站长" in page
+    assert "zhangsan" in page and "张三" in page and "站长" in page and "已创建用户 wangwu" in page
     row = client.post("/t/haimen/admin/users/2/active", headers={"HX-Request": "true"})
     assert row.status_code == 200 and 'id="user-2"' in row.get_data(as_text=True) and "已停用" in row.get_data(as_text=True)
     client.post("/t/haimen/logout")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.auth.models import User
 from app.extensions import db, tenancy
-from tenants import CrossTenantSession, NoTenantBound
+from tenants import CrossTenantSession, NoTenantBound, registry
 from tenants.binding import bind_session
 from tests.conftest import in_tenant, make_app
 
@@ -134,3 +134,37 @@ def test_an_unknown_slug_is_a_chinese_404(client):
     response = client.get("/t/no-such-federation/login")
     assert response.status_code == 404
     assert "您访问的工会或页面不存在" in response.get_data(as_text=True)
+
+
+def test_shared_and_tenant_writes_commit_or_roll_back_together(app, make_tenant):
+    tenant = make_tenant("town-a", name="甲镇总工会")
+    table = registry.tenants_table
+    with in_tenant(app, tenant) as session:
+        session.execute(sa.update(table).where(table.c.id == tenant.id).values(name="改名总工会"))
+        session.add(User(username="zhangsan", role="viewer", password_hash="x"))
+        session.flush()
+        session.rollback()
+    assert usernames(app, tenant) == {"admin"}
+    with app.app_context(), tenancy.engines.shared.connect() as conn:
+        assert registry.get_by_id(conn, tenant.id).name == "甲镇总工会"
+    with in_tenant(app, tenant) as session:
+        session.execute(sa.update(table).where(table.c.id == tenant.id).values(name="改名总工会"))
+        session.add(User(username="zhangsan", role="viewer", password_hash="x"))
+        session.commit()
+    assert usernames(app, tenant) == {"admin", "zhangsan"}
+    with app.app_context(), tenancy.engines.shared.connect() as conn:
+        assert registry.get_by_id(conn, tenant.id).name == "改名总工会"
+
+
+def test_sqlite_files_use_the_rollback_journal_not_wal(app, make_tenant):
+    tenant = make_tenant("town-a")
+    if not tenancy_is_sqlite(app):
+        pytest.skip("SQLite property")
+    with in_tenant(app, tenant) as session:
+        modes = {name: session.execute(sa.text(f"PRAGMA {name}.journal_mode")).scalar() for name in ("main", "shared")}
+    assert modes == {"main": "delete", "shared": "delete"}
+
+
+def tenancy_is_sqlite(app):
+    with app.app_context():
+        return tenancy.engines.is_sqlite
