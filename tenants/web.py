@@ -1,6 +1,9 @@
 """Binding a Flask request to the tenant named in its URL (``/t/<slug>/...``)."""
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 from flask import Flask, abort, current_app, g, has_request_context
 from werkzeug.local import LocalProxy
 
@@ -70,9 +73,7 @@ def tenancy() -> Tenancy:
     return current_app.extensions["tenancy"]
 
 
-def config_path(key: str):
-    from pathlib import Path
-
+def config_path(key: str) -> Path:
     return Path(current_app.config[key])
 
 
@@ -84,8 +85,6 @@ def tenant_tables() -> list:
 def registry_connection():
     """A connection to read the registry: the request's own when a tenant is bound (on SQLite a
     second connection would wait on the first one's lock), else a short one of the shared engine."""
-    import contextlib
-
     ext = tenancy()
     if has_request_context() and g.get("tenant") is not None:
         return contextlib.nullcontext(ext.db.session.connection())
