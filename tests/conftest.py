@@ -24,6 +24,18 @@ PASSWORD = "correct-horse-9"
 _counter = itertools.count(1)
 
 
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.only_on("postgresql")`: a property of one backend is not run (nor skipped) on the other."""
+    keep, drop = [], []
+    for item in items:
+        marker = item.get_closest_marker("only_on")
+        backend = getattr(item, "callspec", None) and item.callspec.params.get("database_url")
+        (drop if marker and backend and backend not in marker.args else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A fresh PostgreSQL database for this test run, dropped at the end (None: not configured)."""

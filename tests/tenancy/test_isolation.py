@@ -96,9 +96,8 @@ def test_after_an_error_and_rollback_the_next_request_reaches_the_right_tenant(d
         db.engine.dispose()
 
 
-def test_raw_sql_without_a_schema_fails_on_postgresql(app, make_tenant, database_url):
-    if database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL property: the app role's search_path is empty")
+@pytest.mark.only_on("postgresql")
+def test_raw_sql_without_a_schema_fails_on_postgresql(app, make_tenant):
     tenant = make_tenant("town-a")
     with in_tenant(app, tenant) as session:
         with pytest.raises(sa.exc.ProgrammingError, match="does not exist"):
@@ -156,15 +155,10 @@ def test_shared_and_tenant_writes_commit_or_roll_back_together(app, make_tenant)
         assert registry.get_by_id(conn, tenant.id).name == "改名总工会"
 
 
+@pytest.mark.only_on("sqlite")
 def test_sqlite_files_use_the_rollback_journal_not_wal(app, make_tenant):
     tenant = make_tenant("town-a")
-    if not tenancy_is_sqlite(app):
-        pytest.skip("SQLite property")
     with in_tenant(app, tenant) as session:
         modes = {name: session.execute(sa.text(f"PRAGMA {name}.journal_mode")).scalar() for name in ("main", "shared")}
     assert modes == {"main": "delete", "shared": "delete"}
 
-
-def tenancy_is_sqlite(app):
-    with app.app_context():
-        return tenancy.engines.is_sqlite
