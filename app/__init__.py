@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 
 from . import config as config_module
+from . import i18n
 from .extensions import babel, csrf, db, htmx, login_manager, tenancy
 
 
@@ -15,9 +16,6 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.from_environment(Path(app.instance_path), overrides=config or {}))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-    from . import i18n
-
     app.config.setdefault(
         "BABEL_TRANSLATION_DIRECTORIES", str(i18n.compile_catalogues(Path(app.instance_path) / "translations"))
     )
@@ -34,11 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     _register_cli(app)
     _register_templates(app)
-
-    from .auth.services import create_first_admin
-
-    if create_first_admin not in tenancy.provision_hooks:
-        tenancy.on_provision(create_first_admin)
+    _register_provision_hooks()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not app.config.get("TESTING"):
         with app.app_context():
             from tenants.cli import ensure_shared_schema
@@ -50,6 +44,13 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+
+
+def _register_provision_hooks() -> None:
+    from .auth.services import create_first_admin
+
+    if create_first_admin not in tenancy.provision_hooks:
+        tenancy.on_provision(create_first_admin)
 
 
 def _register_blueprints(app: Flask) -> None:
