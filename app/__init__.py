@@ -44,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .checklist import models as _checklist  # noqa: F401
+    from .stations import models as _stations  # noqa: F401
 
 
 def _register_provision_hooks() -> None:
@@ -58,8 +60,13 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .home import bp as home_bp
 
+    from .checklist import bp as checklist_bp
+    from .stations import bp as stations_bp
+
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(stations_bp)
+    app.register_blueprint(checklist_bp)
 
 
 def _register_errors(app: Flask) -> None:
@@ -88,11 +95,18 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_templates(app: Flask) -> None:
-    from flask_babel import get_locale
+    import json
 
+    from flask_babel import get_locale, gettext
+
+    from .audit.labels import FIELD_LABELS
     from .auth import rules
+    from .checklist.rules import task_label
 
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["task_label"] = task_label
+    app.jinja_env.globals["field_label"] = lambda name: gettext(FIELD_LABELS.get(name, name))
+    app.jinja_env.filters["fromjson"] = lambda text: json.loads(text or "{}")
 
     @app.context_processor
     def inject():

@@ -67,4 +67,7 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "LOGIN_LOCK_AFTER": 6,
         "LOGIN_LOCK_MINUTES": 15,
         "DEMO_PASSWORD": os.environ.get("JICENG_DEMO_PASSWORD", "jiceng2026"),
+        "EVIDENCE_DIR": os.environ.get("JICENG_FILES_DIR") or str(instance_path / "files"),
+        "MAX_EVIDENCE_BYTES": 10 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
     } | overrides

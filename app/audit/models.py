@@ -16,7 +16,10 @@ def utcnow() -> dt.datetime:
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
-    __table_args__ = (sa.Index("ix_audit_events_occurred_at", "occurred_at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_occurred_at", "occurred_at"),
+        sa.Index("ix_audit_events_subject", "subject"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, sa.Identity(), primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)

@@ -6,7 +6,10 @@ import sqlalchemy as sa
 from flask import jsonify, render_template, request
 from flask_login import current_user, login_required
 
+from app import clock
+from app.checklist import services as checklist_services
 from app.extensions import db, tenancy
+from app.stations.access import my_station_ids
 from app.web import render_page_or_fragment
 from tenants import current_tenant, registry
 from tenants.web import registry_connection
@@ -42,4 +45,7 @@ def index():
     with registry_connection() as conn:
         parent = registry.get_by_id(conn, current_tenant.parent_id) if current_tenant.parent_id else None
         below = registry.children(conn, current_tenant)
-    return render_template("home/index.html", parent=parent, children=below, user=current_user)
+    station_ids = my_station_ids()
+    todos = checklist_services.todo(station_ids, clock.today().year) if station_ids else []
+    return render_template("home/index.html", parent=parent, children=below, user=current_user,
+                           todos=todos, has_stations=bool(station_ids), year=clock.today().year)

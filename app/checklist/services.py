@@ -1,0 +1,203 @@
+"""Reading and saving the 5+N checklist. Operations flush and audit; callers commit."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from app import clock
+from app.audit.models import AuditEvent, utcnow
+from app.extensions import db
+from app.stations import rules as station_rules
+from app.stations import services as stations
+from app.stations.models import Enterprise
+
+from . import rules
+from .models import ChecklistItem, EvidenceFile
+
+log = logging.getLogger(__name__)
+
+EDITABLE_FIELDS = ("status", "planned_on", "held_on", "participants", "notes", "title")
+
+
+class ChecklistError(ValueError):
+    """The values break a rule; problems maps field → reason."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+class StaleItem(Exception):
+    """Someone else saved the item after this form was loaded."""
+
+    def __init__(self, item: ChecklistItem | None):
+        super().__init__("stale checklist item")
+        self.item = item
+
+
+@dataclasses.dataclass
+class GridRow:
+    enterprise: Enterprise
+    items: dict[str, ChecklistItem | None]
+    n_count: int
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items.values() if item is not None and item.status == "done")
+
+
+@dataclasses.dataclass
+class Grid:
+    year: int
+    rows: list[GridRow]
+    per_task: dict[str, station_rules.Completion]
+    overall: station_rules.Completion
+    n_total: int
+
+
+def grid(station_id: int, year: int, search: str = "", today: dt.date | None = None) -> Grid:
+    """The station's enterprises × the five tasks for a year, with completion. A fixed number of
+    queries whatever the number of enterprises. Completion always counts every covered enterprise;
+    the search only narrows the rows shown."""
+    enterprises = stations.covered_enterprises(station_id, year, today)
+    ids = [e.id for e in enterprises]
+    by_task: dict[int, dict[str, ChecklistItem]] = defaultdict(dict)
+    n_counts: dict[int, int] = defaultdict(int)
+    if ids:
+        for item in db.session.scalars(
+            sa.select(ChecklistItem).where(ChecklistItem.year == year, ChecklistItem.enterprise_id.in_(ids))
+        ):
+            if item.task == rules.N_ACTIVITY:
+                n_counts[item.enterprise_id] += 1
+            else:
+                by_task[item.enterprise_id][item.task] = item
+    done = {e: {t for t, item in tasks.items() if item.status == "done"} for e, tasks in by_task.items()}
+    per_task = station_rules.task_completion(ids, done, rules.TASKS)
+    needle = search.strip().lower()
+    shown = [e for e in enterprises if not needle or needle in e.name.lower() or needle in e.uscc.lower()]
+    rows = [GridRow(e, {t: by_task[e.id].get(t) for t in rules.TASKS}, n_counts[e.id]) for e in shown]
+    return Grid(year, rows, per_task, station_rules.overall_completion(per_task), sum(n_counts.values()))
+
+
+def grid_row(enterprise: Enterprise, year: int) -> GridRow:
+    items = db.session.scalars(
+        sa.select(ChecklistItem).where(ChecklistItem.year == year, ChecklistItem.enterprise_id == enterprise.id)
+    ).all()
+    tasks = {item.task: item for item in items if item.task != rules.N_ACTIVITY}
+    return GridRow(enterprise, {t: tasks.get(t) for t in rules.TASKS}, sum(1 for i in items if i.task == rules.N_ACTIVITY))
+
+
+def station_for_year(enterprise_id: int, year: int, today: dt.date | None = None) -> int | None:
+    """The station an enterprise's checklist of that year belongs to."""
+    history = [s.as_rule() for s in stations.station_history(enterprise_id)]
+    return station_rules.station_on(history, station_rules.reference_day(year, today or clock.today()))
+
+
+def task_item(enterprise_id: int, year: int, task: str) -> ChecklistItem | None:
+    return db.session.scalar(
+        sa.select(ChecklistItem).where(
+            ChecklistItem.enterprise_id == enterprise_id, ChecklistItem.year == year, ChecklistItem.task == task
+        )
+    )
+
+
+def activities(enterprise_id: int, year: int) -> list[ChecklistItem]:
+    return db.session.scalars(
+        sa.select(ChecklistItem)
+        .where(ChecklistItem.enterprise_id == enterprise_id, ChecklistItem.year == year, ChecklistItem.task == rules.N_ACTIVITY)
+        .order_by(ChecklistItem.held_on, ChecklistItem.id)
+    ).all()
+
+
+def _validated(task: str, values: dict, year: int) -> dict:
+    allowed = set(EDITABLE_FIELDS) | set(rules.OUTCOME_FIELDS.get(task, ()))
+    clean = {k: v for k, v in values.items() if k in allowed}
+    problems = rules.item_problems(clean, year, clock.today())
+    if task == rules.N_ACTIVITY and not (clean.get("title") or "").strip():
+        problems["title"] = "请填写活动名称"
+    if problems:
+        raise ChecklistError(problems)
+    return clean
+
+
+def save_task(enterprise: Enterprise, year: int, task: str, values: dict, *, expected_version: int, actor: str,
+              on_behalf_of: str | None = None) -> ChecklistItem:
+    """Save one of the five tasks; a form loaded before someone else's save is refused (StaleItem)."""
+    if task not in rules.TASKS:
+        raise ChecklistError({"task": "未知事项"})
+    item = task_item(enterprise.id, year, task)
+    if (item.version if item else 0) != expected_version:
+        raise StaleItem(item)
+    clean = _validated(task, values, year)
+    if item is None:
+        item = ChecklistItem(enterprise_id=enterprise.id, year=year, task=task, notes="", activity_kind="")
+        db.session.add(item)
+    return _apply(item, clean, actor, on_behalf_of)
+
+
+def add_activity(enterprise: Enterprise, year: int, values: dict, *, actor: str, on_behalf_of: str | None = None) -> ChecklistItem:
+    """Record one of the N activities."""
+    clean = _validated(rules.N_ACTIVITY, values, year)
+    item = ChecklistItem(enterprise_id=enterprise.id, year=year, task=rules.N_ACTIVITY, notes="", activity_kind="")
+    db.session.add(item)
+    return _apply(item, clean, actor, on_behalf_of)
+
+
+def update_item(item: ChecklistItem, values: dict, *, expected_version: int, actor: str, on_behalf_of: str | None = None) -> ChecklistItem:
+    if item.version != expected_version:
+        raise StaleItem(item)
+    return _apply(item, _validated(item.task, values, item.year), actor, on_behalf_of)
+
+
+def _apply(item: ChecklistItem, clean: dict, actor: str, on_behalf_of: str | None) -> ChecklistItem:
+    is_new = item.id is None
+    changes = stations._changes(item, clean)
+    if not changes and not is_new:
+        return item
+    item.updated_at, item.updated_by, item.updated_on_behalf_by = utcnow(), actor, on_behalf_of
+    db.session.flush()
+    stations.audit("checklist.create" if is_new else "checklist.update", f"checklist_item:{item.id}", actor, changes)
+    log.info("%s saved checklist item %s (%s %s)", actor, item.id, item.year, item.task)
+    return item
+
+
+def history(item: ChecklistItem) -> list[AuditEvent]:
+    return db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.subject == f"checklist_item:{item.id}").order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    ).all()
+
+
+def evidence_of(item_ids: list[int]) -> dict[int, list[EvidenceFile]]:
+    found: dict[int, list[EvidenceFile]] = defaultdict(list)
+    if item_ids:
+        for evidence in db.session.scalars(sa.select(EvidenceFile).where(EvidenceFile.item_id.in_(item_ids)).order_by(EvidenceFile.id)):
+            found[evidence.item_id].append(evidence)
+    return found
+
+
+def attach_evidence(item: ChecklistItem, stored, filename: str, kind, actor: str) -> EvidenceFile:
+    evidence = EvidenceFile(
+        item_id=item.id, sha256=stored.sha256, filename=filename, content_type=kind.mime, size=stored.size, uploaded_by=actor
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    stations.audit("checklist.evidence", f"checklist_item:{item.id}", actor, {"evidence": [None, filename]})
+    return evidence
+
+
+def todo(station_ids: set[int], year: int, today: dt.date | None = None) -> list[rules.Todo]:
+    """Open work of the year at these stations: every task not done yet, soonest first."""
+    today = today or clock.today()
+    open_items = []
+    for station_id in sorted(station_ids):
+        for row in grid(station_id, year, today=today).rows:
+            for task, item in row.items.items():
+                if item is None:
+                    open_items.append((row.enterprise.id, row.enterprise.name, task, "", "not_started", None))
+                elif item.status != "done":
+                    open_items.append((row.enterprise.id, row.enterprise.name, task, "", item.status, item.planned_on))
+    return rules.todo_list(open_items, today)
