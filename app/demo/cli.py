@@ -8,13 +8,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from werkzeug.security import generate_password_hash
+
+from app import clock
 from app.auth.rules import password_problem
-from app.extensions import tenancy
+from app.extensions import db, tenancy
 from tenants import registry
 from tenants.cli import ensure_shared_schema, provision
 from tenants.provisioning import TenantSpec
 
+from . import stations as demo_stations
 from .federations import DEMO_FEDERATIONS
+
+DEMO_SLUGS = {f.slug for f in DEMO_FEDERATIONS}
 
 
 @click.command("demo")
@@ -39,8 +45,46 @@ def demo_command(password):
             {"admin": "admin", "password": password},
         )
         created += 1
+    stations, enterprises, station_logins = _build_stations(password)
     elapsed = time.perf_counter() - started
-    click.echo(f"演示数据：新建 {created} 个工会，已有 {len(DEMO_FEDERATIONS) - created} 个（{elapsed:.1f} 秒）。")
+    click.echo(f"演示数据：新建 {created} 个工会，已有 {len(DEMO_FEDERATIONS) - created} 个；"
+               f"新建 {stations} 个工作站、{enterprises} 家企业（{elapsed:.1f} 秒）。")
     click.echo("登录地址（用户名 admin，密码%s）：" % ("为 --password 所给" if password != current_app.config["DEMO_PASSWORD"] else f" {password}"))
     for federation in DEMO_FEDERATIONS:
-        click.echo(f"  /t/{federation.slug}/login\t{federation.name}")
+        extra = station_logins.get(federation.slug)
+        click.echo(f"  /t/{federation.slug}/login\t{federation.name}" + (f"\t站长/副站长：{extra}" if extra else ""))
+
+
+STATION_KINDS = ("town", "street", "industry")
+
+
+def _build_stations(password: str) -> tuple[int, int, dict[str, str]]:
+    """Stations, enterprises and checklists for every town, street and industry federation."""
+    password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    today, stations, enterprises, logins = clock.today(), 0, 0, {}
+    with tenancy.engines.shared.connect() as conn:
+        targets = [t for t in registry.all_tenants(conn) if t.kind in STATION_KINDS and t.slug in DEMO_SLUGS]
+    for tenant in targets:
+        session = db.tenant_session(tenancy.engines, tenant)  # one session per federation
+        try:
+            built = demo_stations.build(session, tenant, today, password_hash)
+            session.commit()
+        finally:
+            session.close()
+        stations += built["stations"]
+        enterprises += built["enterprises"]
+        count = built["stations"] or _station_count(tenant)
+        logins[tenant.slug] = f"chief1–chief{count}, deputy1–deputy{count}"
+    return stations, enterprises, logins
+
+
+def _station_count(tenant) -> int:
+    import sqlalchemy as sa
+
+    from app.stations.models import WorkStation
+
+    session = db.tenant_session(tenancy.engines, tenant)
+    try:
+        return session.scalar(sa.select(sa.func.count()).select_from(WorkStation))
+    finally:
+        session.close()
