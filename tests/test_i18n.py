@@ -4,8 +4,16 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from app.audit.labels import FIELD_LABELS
 from app.auth.rules import ROLES
+from app.checklist import rules as checklist_rules
 from app.config import FEDERATION_KINDS
+from app.stations import rules as station_rules
+
+# Label tables whose values templates pass through the catalogue.
+LABEL_TABLES = [ROLES, FEDERATION_KINDS, FIELD_LABELS, station_rules.MODES, station_rules.STATUSES, station_rules.ROLES,
+                station_rules.SOURCES, station_rules.EXPENSE_CATEGORIES, checklist_rules.TASKS, checklist_rules.STATUSES,
+                {"n": checklist_rules.task_label(checklist_rules.N_ACTIVITY)}]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +35,7 @@ def interface_texts():
 
 def test_every_interface_text_and_label_has_an_english_translation():
     catalogue = english_catalogue()
-    texts = interface_texts() | set(ROLES.values()) | set(FEDERATION_KINDS.values())
+    texts = interface_texts().union(*(table.values() for table in LABEL_TABLES))
     assert len(texts) > 50
     missing = sorted(t for t in texts if not (catalogue.get(t) and catalogue.get(t).string))
     assert missing == [], "add these to app/translations/en/LC_MESSAGES/messages.po"
