@@ -116,7 +116,7 @@ def edit_task(enterprise_id, year, task):
                 db.session.commit()
                 if is_fragment_request():
                     return _cell_response(enterprise, year, task, item, saved=True)
-                flash(_("已保存：%(name)s %(task)s", name=enterprise.name, task=rules.TASKS[task]), "success")
+                flash(_("已保存：%(name)s %(task)s", name=enterprise.name, task=_(rules.TASKS[task])), "success")
                 station_id = services.station_for_year(enterprise.id, year)
                 target = url_for("checklist.grid", station_id=station_id, year=year) if station_id else url_for("checklist.enterprise_year", enterprise_id=enterprise.id, year=year)
                 return redirect(target)

@@ -8,11 +8,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from app import clock
 from app.auth.rules import password_problem
 from app.extensions import db, tenancy
+from app.stations.models import WorkStation
 from tenants import registry
 from tenants.cli import ensure_shared_schema, provision
 from tenants.provisioning import TenantSpec
@@ -79,10 +81,6 @@ def _build_stations(password: str) -> tuple[int, int, dict[str, str]]:
 
 
 def _station_count(tenant) -> int:
-    import sqlalchemy as sa
-
-    from app.stations.models import WorkStation
-
     session = db.tenant_session(tenancy.engines, tenant)
     try:
         return session.scalar(sa.select(sa.func.count()).select_from(WorkStation))

@@ -52,6 +52,9 @@ class ImportResult:
         return not self.problems
 
 
+EXAMPLE_PREFIX = "示例"
+
+
 def parse_enterprises(data: bytes) -> ImportResult:
     """Read and check an uploaded enterprise list; the caller imports nothing unless `ok`."""
     table = read_table(data, COLUMNS, REQUIRED)
@@ -67,6 +70,8 @@ def parse_enterprises(data: bytes) -> ImportResult:
         name = _text(record["name"])
         if not name:
             row_problems.append("企业名称不能为空")
+        elif name.startswith(EXAMPLE_PREFIX):
+            row_problems.append("这是模板中的示例行，请删除后再导入")
         elif len(name) > NAME_MAX:
             row_problems.append(f"企业名称不能超过 {NAME_MAX} 个字符（当前 {len(name)} 个）")
         uscc, problem = _uscc(record["uscc"])

@@ -164,11 +164,15 @@ def test_the_template_keeps_codes_and_phone_numbers_as_text():
     assert (sheet.column_dimensions["B"].number_format, sheet.column_dimensions["G"].number_format) == ("@", "@")
 
 
-def test_the_template_parses_back_with_its_example_row_valid():
+def test_the_templates_example_row_is_refused_if_left_in_but_is_otherwise_valid():
     result = parse_enterprises(enterprise_template())
-    assert result.ok
-    [(number, example)] = result.rows
-    assert number == 2 and example.name.startswith("示例：")
+    assert result.problems == [(2, "这是模板中的示例行，请删除后再导入")]
+    book = load_workbook(io.BytesIO(enterprise_template()))
+    sheet = book["企业名单"]
+    sheet["A2"] = sheet["A2"].value.removeprefix("示例：")
+    renamed = io.BytesIO()
+    book.save(renamed)
+    assert parse_enterprises(renamed.getvalue()).ok
 
 
 def test_an_export_parses_back_to_the_same_enterprises():
