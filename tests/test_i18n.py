@@ -7,13 +7,14 @@ from babel.messages.pofile import read_po
 from app.audit.labels import FIELD_LABELS
 from app.auth.rules import ROLES
 from app.checklist import rules as checklist_rules
+from app.checklist import services as checklist_services
 from app.config import FEDERATION_KINDS
 from app.stations import rules as station_rules
 
 # Label tables whose values templates pass through the catalogue.
 LABEL_TABLES = [ROLES, FEDERATION_KINDS, FIELD_LABELS, station_rules.MODES, station_rules.STATUSES, station_rules.ROLES,
                 station_rules.SOURCES, station_rules.EXPENSE_CATEGORIES, checklist_rules.TASKS, checklist_rules.STATUSES,
-                {"n": checklist_rules.task_label(checklist_rules.N_ACTIVITY)}]
+                {"n": checklist_rules.task_label(checklist_rules.N_ACTIVITY)}, checklist_services.ROW_FILTERS]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -59,10 +59,13 @@ class Grid:
     n_total: int
 
 
-def grid(station_id: int, year: int, search: str = "", today: dt.date | None = None) -> Grid:
+ROW_FILTERS = {"all": "全部企业", "open": "有未完成事项", "complete": "5 项全部完成"}
+
+
+def grid(station_id: int, year: int, search: str = "", today: dt.date | None = None, show: str = "all") -> Grid:
     """The station's enterprises × the five tasks for a year, with completion. A fixed number of
     queries whatever the number of enterprises. Completion always counts every covered enterprise;
-    the search only narrows the rows shown."""
+    the search and the filter only narrow the rows shown."""
     enterprises = stations.covered_enterprises(station_id, year, today)
     ids = [e.id for e in enterprises]
     by_task: dict[int, dict[str, ChecklistItem]] = defaultdict(dict)
@@ -80,6 +83,10 @@ def grid(station_id: int, year: int, search: str = "", today: dt.date | None = N
     needle = search.strip().lower()
     shown = [e for e in enterprises if not needle or needle in e.name.lower() or needle in e.uscc.lower()]
     rows = [GridRow(e, {t: by_task[e.id].get(t) for t in rules.TASKS}, n_counts[e.id]) for e in shown]
+    if show == "open":
+        rows = [row for row in rows if row.done < len(rules.TASKS)]
+    elif show == "complete":
+        rows = [row for row in rows if row.done == len(rules.TASKS)]
     return Grid(year, rows, per_task, station_rules.overall_completion(per_task), sum(n_counts.values()))
 
 

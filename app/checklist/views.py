@@ -30,10 +30,12 @@ def _can_edit_enterprise_year(enterprise_id: int, year: int) -> bool:
     return current_user.is_admin if station_id is None else can_edit_station(station_id)
 
 
-def _grid_context(station, year, search=""):
+def _grid_context(station, year, search="", show="all"):
     today = clock.today()
+    show = show if show in services.ROW_FILTERS else "all"
     return {
-        "station": station, "year": year, "search": search, "grid": services.grid(station.id, year, search),
+        "station": station, "year": year, "search": search, "show": show, "filters": services.ROW_FILTERS,
+        "grid": services.grid(station.id, year, search, show=show),
         "tasks": rules.TASKS, "years": range(today.year - 3, today.year + 2), "can_edit": can_edit_station(station.id),
     }
 
@@ -42,7 +44,7 @@ def _grid_context(station, year, search=""):
 @login_required
 def grid(station_id):
     station = station_or_404(station_id)
-    context = _grid_context(station, _year(), request.args.get("q", ""))
+    context = _grid_context(station, _year(), request.args.get("q", ""), request.args.get("show", "all"))
     return render_page_or_fragment("checklist/grid.html", "checklist/_grid.html", **context)
 
 

@@ -41,6 +41,20 @@ def test_searching_as_you_type_returns_the_grid_fragment(client, make_tenant, lo
     assert "0%（0/15）" in body  # completion still counts the whole station
 
 
+def test_the_grid_filters_enterprises_with_open_tasks(client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, (first, second) = make_station(tenant, chief="chief1", enterprises=2)
+    login_as(tenant, "chief1")
+    for task in ("member_congress", "workers_congress", "wage_negotiation", "labour_competition", "cultural_activity"):
+        client.post(f"/t/sanxing/checklist/{first}/2026/{task}", data={"version": "0", "status": "done", "held_on": "2026-03-01"})
+    grid = f"/t/sanxing/stations/{station_id}/checklist?year=2026"
+    open_rows = client.get(grid + "&show=open", headers=HX).get_data(as_text=True)
+    complete_rows = client.get(grid + "&show=complete", headers=HX).get_data(as_text=True)
+    assert f'id="enterprise-{second}"' in open_rows and f'id="enterprise-{first}"' not in open_rows
+    assert f'id="enterprise-{first}"' in complete_rows and f'id="enterprise-{second}"' not in complete_rows
+    assert "50%（5/10）" in open_rows and "50%（5/10）" in complete_rows
+
+
 def test_a_cell_opens_as_a_form_in_place_and_saving_updates_cell_row_and_progress(client, make_tenant, login_as, make_station):
     tenant = make_tenant("sanxing")
     station_id, (first, *_rest) = make_station(tenant, chief="chief1", enterprises=2)
