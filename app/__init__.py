@@ -45,6 +45,7 @@ def _register_models() -> None:
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .checklist import models as _checklist  # noqa: F401
+    from .reduction import models as _reduction  # noqa: F401
     from .stations import models as _stations  # noqa: F401
 
 
@@ -61,12 +62,14 @@ def _register_blueprints(app: Flask) -> None:
     from .home import bp as home_bp
 
     from .checklist import bp as checklist_bp
+    from .reduction import bp as reduction_bp
     from .stations import bp as stations_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(stations_bp)
     app.register_blueprint(checklist_bp)
+    app.register_blueprint(reduction_bp)
 
 
 def _register_errors(app: Flask) -> None:

@@ -1,0 +1,1 @@
+"""Documents, meetings and inspections of a federation, and their shared summaries."""
