@@ -30,10 +30,18 @@ def _can_edit_enterprise_year(enterprise_id: int, year: int) -> bool:
     return current_user.is_admin if station_id is None else can_edit_station(station_id)
 
 
+def _cell_context() -> dict:
+    """What every grid cell needs, computed once per page (see cells.py)."""
+    labels = {status: _(label) for status, label in rules.STATUSES.items()}
+    labels.update(planned_short=_("计划"))
+    return {"base": url_for("home.index"), "labels": labels}
+
+
 def _grid_context(station, year, search="", show="all"):
     today = clock.today()
     show = show if show in services.ROW_FILTERS else "all"
     return {
+        **_cell_context(),
         "station": station, "year": year, "search": search, "show": show, "filters": services.ROW_FILTERS,
         "grid": services.grid(station.id, year, search, show=show),
         "tasks": rules.TASKS, "years": range(today.year - 3, today.year + 2), "can_edit": can_edit_station(station.id),
@@ -75,7 +83,7 @@ def _enterprise_and_task(enterprise_id: int, year: int, task: str) -> Enterprise
 def _cell_response(enterprise, year, task, item, *, saved=False):
     """The cell alone (htmx); after a save also its row total and the progress bars, out of band."""
     context = {"enterprise": enterprise, "year": year, "task": task, "item": item, "saved": saved,
-               "can_edit": _can_edit_enterprise_year(enterprise.id, year), "tasks": rules.TASKS}
+               "can_edit": _can_edit_enterprise_year(enterprise.id, year), "tasks": rules.TASKS, **_cell_context()}
     if saved:
         station_id = services.station_for_year(enterprise.id, year)
         context["row"] = services.grid_row(enterprise, year)

@@ -221,19 +221,25 @@ def station_ids_of_user(user_id: int) -> set[int]:
 
 # Enterprises ----------------------------------------------------------------------------------------
 
-def covered_enterprises(station_id: int, year: int, today: dt.date | None = None) -> list[Enterprise]:
-    """The enterprises a station covers for a year (see rules.reference_day)."""
+def covered_query(station_id: int, year: int, today: dt.date | None, *columns) -> sa.Select:
+    """Select (Enterprise, or the given columns) of the enterprises a station covers for a year
+    (see rules.reference_day), by name."""
     day = rules.reference_day(year, today or clock.today())
-    return db.session.scalars(
-        sa.select(Enterprise)
+    return (
+        sa.select(*(columns or (Enterprise,)))
         .join(EnterpriseStation, EnterpriseStation.enterprise_id == Enterprise.id)
         .where(
             EnterpriseStation.station_id == station_id,
             EnterpriseStation.from_on <= day,
             sa.or_(EnterpriseStation.until_on.is_(None), EnterpriseStation.until_on > day),
         )
-        .order_by(Enterprise.name)
-    ).all()
+        .order_by(Enterprise.name, Enterprise.id)
+    )
+
+
+def covered_enterprises(station_id: int, year: int, today: dt.date | None = None) -> list[Enterprise]:
+    """The enterprises a station covers for a year."""
+    return db.session.scalars(covered_query(station_id, year, today)).all()
 
 
 def current_station_id(enterprise_id: int) -> int | None:
