@@ -136,6 +136,16 @@ def activities(enterprise_id: int, year: int) -> list[ChecklistItem]:
     ).all()
 
 
+def ensure_unlocked(enterprise_id: int, year: int) -> None:
+    """Refuse changes to a year whose station grading is confirmed (it used this data)."""
+    from app.grading import locks  # late: the grading area reads the checklist
+
+    try:
+        locks.ensure_unlocked(station_for_year(enterprise_id, year), year)
+    except locks.YearLocked as exc:
+        raise ChecklistError({"status": str(exc)}) from exc
+
+
 def _validated(task: str, values: dict, year: int) -> dict:
     allowed = set(EDITABLE_FIELDS) | set(rules.OUTCOME_FIELDS.get(task, ()))
     clean = {k: v for k, v in values.items() if k in allowed}
@@ -152,6 +162,7 @@ def save_task(enterprise: Enterprise, year: int, task: str, values: dict, *, exp
     """Save one of the five tasks; a form loaded before someone else's save is refused (StaleItem)."""
     if task not in rules.TASKS:
         raise ChecklistError({"task": "未知事项"})
+    ensure_unlocked(enterprise.id, year)
     item = task_item(enterprise.id, year, task)
     if (item.version if item else 0) != expected_version:
         raise StaleItem(item)
@@ -164,6 +175,7 @@ def save_task(enterprise: Enterprise, year: int, task: str, values: dict, *, exp
 
 def add_activity(enterprise: Enterprise, year: int, values: dict, *, actor: str, on_behalf_of: str | None = None) -> ChecklistItem:
     """Record one of the N activities."""
+    ensure_unlocked(enterprise.id, year)
     clean = _validated(rules.N_ACTIVITY, values, year)
     item = ChecklistItem(enterprise_id=enterprise.id, year=year, task=rules.N_ACTIVITY, notes="", activity_kind="")
     db.session.add(item)
@@ -171,6 +183,7 @@ def add_activity(enterprise: Enterprise, year: int, values: dict, *, actor: str,
 
 
 def update_item(item: ChecklistItem, values: dict, *, expected_version: int, actor: str, on_behalf_of: str | None = None) -> ChecklistItem:
+    ensure_unlocked(item.enterprise_id, item.year)
     if item.version != expected_version:
         raise StaleItem(item)
     return _apply(item, _validated(item.task, values, item.year), actor, on_behalf_of)
@@ -203,6 +216,7 @@ def evidence_of(item_ids: list[int]) -> dict[int, list[EvidenceFile]]:
 
 
 def attach_evidence(item: ChecklistItem, stored, filename: str, kind, actor: str) -> EvidenceFile:
+    ensure_unlocked(item.enterprise_id, item.year)
     evidence = EvidenceFile(
         item_id=item.id, sha256=stored.sha256, filename=filename, content_type=kind.mime, size=stored.size, uploaded_by=actor
     )

@@ -237,9 +237,13 @@ def upload_evidence(item_id):
         except files.UploadRefused as exc:
             flash(str(exc), "error")
         else:
-            services.attach_evidence(item, stored, name, kind, current_user.username)
-            db.session.commit()
-            flash(_("已上传 %(name)s", name=name), "success")
+            try:
+                services.attach_evidence(item, stored, name, kind, current_user.username)
+            except services.ChecklistError as exc:
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                flash(_("已上传 %(name)s", name=name), "success")
     return redirect(url_for("checklist.edit_task", enterprise_id=item.enterprise_id, year=item.year, task=item.task)
                     if item.task != rules.N_ACTIVITY else url_for("checklist.item", item_id=item.id))
 

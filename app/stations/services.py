@@ -106,6 +106,10 @@ class OverspendNeedsConfirmation(StationError):
 def add_expense(station: WorkStation, values: dict, *, confirmed: bool, actor: str, receipt=None) -> StationExpense:
     """Record an expense; one that would pass the year's budget needs confirming and is flagged."""
     year = values["spent_on"].year
+    from app.grading import locks  # late: the grading area reads the stations
+
+    if locks.is_locked(station.id, year):
+        raise StationError(f"该工作站 {year} 年的考核已确认，经费数据已锁定；如需修改，请联系本会管理员解锁")
     budget, used = budget_for(station.id, year), spent(station.id, year)
     over = rules.overspends(budget, used, values["amount"])
     if over and not confirmed:

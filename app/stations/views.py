@@ -309,6 +309,8 @@ def add_expense(station_id):
             form.receipt.errors.append(str(exc))
         except services.OverspendNeedsConfirmation as exc:
             message = str(exc)
+        except services.StationError as exc:
+            form.spent_on.errors = list(form.spent_on.errors) + [str(exc)]
         else:
             db.session.commit()
             flash(_("已记录支出"), "success")
