@@ -50,6 +50,9 @@ def _register_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .checklist import models as _checklist  # noqa: F401
     from .grading import models as _grading  # noqa: F401
+    from .dashboard import models as _dashboard  # noqa: F401
+    from .checklist import summary as _checklist_counts  # noqa: F401
+    from .grading import summary as _grading_counts  # noqa: F401
     from .reduction import models as _reduction  # noqa: F401
     from .stations import models as _stations  # noqa: F401
 
@@ -67,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from .home import bp as home_bp
 
     from .checklist import bp as checklist_bp
+    from .dashboard import bp as dashboard_bp
     from .grading import bp as grading_bp
     from .reduction import bp as reduction_bp
     from .stations import bp as stations_bp
@@ -75,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(stations_bp)
     app.register_blueprint(checklist_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(grading_bp)
     app.register_blueprint(reduction_bp)
 

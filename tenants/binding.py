@@ -77,7 +77,9 @@ def _install_sqlite_pragmas(engine: sa.Engine, attach_shared: Path | None) -> No
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only unit of work (read_only=True) only needs a shared lock, and must not wait on
+        # the request's own write lock when it reads another tenant's file (drill-down pages).
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
 
 def engine_options_for(url: sa.URL) -> dict:
@@ -236,7 +238,7 @@ def _only_shared_tables(mapper, clause) -> bool:
     return bool(tables) and all(getattr(t, "schema", None) == SHARED_SCHEMA for t in tables)
 
 
-def bind_session(session: sa_orm.Session, engines: TenantEngines, tenant: TenantRef) -> None:
+def bind_session(session: sa_orm.Session, engines: TenantEngines, tenant: TenantRef, *, read_only: bool = False) -> None:
     """Bind a session to one tenant for the rest of its life."""
     current = session.info.get(TENANT_KEY)
     if current is not None:
@@ -245,8 +247,9 @@ def bind_session(session: sa_orm.Session, engines: TenantEngines, tenant: Tenant
         return
     if session.in_transaction():
         raise CrossTenantSession("bind the session to its tenant before it does any work")
+    engine = engines.for_tenant(tenant)
     session.info[TENANT_KEY] = tenant
-    session.info[ENGINE_KEY] = engines.for_tenant(tenant)
+    session.info[ENGINE_KEY] = engine.execution_options(read_only=True) if read_only else engine
 
 
 def bound_tenant(session: sa_orm.Session) -> TenantRef | None:
@@ -266,8 +269,8 @@ class TenantSQLAlchemy(SQLAlchemy):
         url = options.pop("url")
         return create_shared_engine(url, **options)
 
-    def tenant_session(self, engines: TenantEngines, tenant: TenantRef) -> TenantSession:
-        """A fresh session for one tenant unit of work (CLI loops); the caller closes it."""
+    def tenant_session(self, engines: TenantEngines, tenant: TenantRef, *, read_only: bool = False) -> TenantSession:
+        """A fresh session for one tenant unit of work (CLI loops, reading a subtree); the caller closes it."""
         session = TenantSession(db=self)
-        bind_session(session, engines, tenant)
+        bind_session(session, engines, tenant, read_only=read_only)
         return session

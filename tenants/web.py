@@ -89,3 +89,17 @@ def registry_connection():
     if has_request_context() and g.get("tenant") is not None:
         return contextlib.nullcontext(ext.db.session.connection())
     return ext.engines.shared.connect()
+
+
+@contextlib.contextmanager
+def reading(tenant: TenantRef):
+    """Read another tenant's data (a descendant, after the caller checked access) in an app context
+    and a read-only session of its own; the request's own session is untouched."""
+    ext = tenancy()
+    with current_app.app_context():
+        g.tenant = tenant
+        bind_session(ext.db.session(), ext.engines, tenant, read_only=True)
+        try:
+            yield ext.db.session
+        finally:
+            ext.db.session.remove()

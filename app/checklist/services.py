@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.audit.models import AuditEvent, utcnow
+from app.dashboard import counts
 from app.extensions import db
 from app.stations import rules as station_rules
 from app.stations import services as stations
@@ -197,6 +198,7 @@ def _apply(item: ChecklistItem, clean: dict, actor: str, on_behalf_of: str | Non
     item.updated_at, item.updated_by, item.updated_on_behalf_by = utcnow(), actor, on_behalf_of
     db.session.flush()
     stations.audit("checklist.create" if is_new else "checklist.update", f"checklist_item:{item.id}", actor, changes)
+    counts.refresh("checklist", item.year)
     log.info("%s saved checklist item %s (%s %s)", actor, item.id, item.year, item.task)
     return item
 

@@ -13,9 +13,11 @@ from werkzeug.security import generate_password_hash
 
 from app import clock
 from app.auth.rules import password_problem
+from app.dashboard import counts
 from app.extensions import db, tenancy
 from app.stations.models import WorkStation
 from tenants import registry
+from tenants.binding import bind_session
 from tenants.cli import ensure_shared_schema, provision
 from tenants.provisioning import TenantSpec
 
@@ -67,12 +69,14 @@ def _build_stations(password: str) -> tuple[int, int, dict[str, str]]:
     with tenancy.engines.shared.connect() as conn:
         targets = [t for t in registry.all_tenants(conn) if t.kind in STATION_KINDS and t.slug in DEMO_SLUGS]
     for tenant in targets:
-        session = db.tenant_session(tenancy.engines, tenant)  # one session per federation
+        bind_session(db.session(), tenancy.engines, tenant)  # one session per federation
         try:
-            built = demo_stations.build(session, tenant, today, password_hash)
-            session.commit()
+            built = demo_stations.build(db.session, tenant, today, password_hash)
+            if built["stations"]:
+                counts.rebuild()
+            db.session.commit()
         finally:
-            session.close()
+            db.session.remove()
         stations += built["stations"]
         enterprises += built["enterprises"]
         count = built["stations"] or _station_count(tenant)

@@ -12,6 +12,7 @@ from app.audit.models import utcnow
 from app.checklist import rules as checklist_rules
 from app.checklist import services as checklist
 from app.checklist.models import ChecklistItem, EvidenceFile
+from app.dashboard import counts
 from app.extensions import db
 from app.stations import services as stations
 from app.stations.models import StationRole, WorkStation
@@ -274,6 +275,7 @@ def confirm(station: WorkStation, year: int, actor: str) -> StationScore:
     db.session.flush()
     stations.audit("grading.confirm", f"station_score:{score.id}", actor,
                    {"total": [None, str(score.total)], "tier": [None, score.tier]})
+    counts.refresh("grading", year)
     return score
 
 
@@ -289,6 +291,7 @@ def unlock(station: WorkStation, year: int, reason: str, actor: str) -> StationS
     score.status, score.total, score.tier, score.is_vetoed = "submitted", None, None, False
     db.session.flush()
     stations.audit("grading.unlock", f"station_score:{score.id}", actor, {"reason": [None, reason.strip()]})
+    counts.refresh("grading", year)
     return score
 
 

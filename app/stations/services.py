@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.audit.models import record
+from app.dashboard import counts
 from app.extensions import db
 
 from . import rules
@@ -139,6 +140,7 @@ def create_station(values: dict, actor: str) -> WorkStation:
     db.session.add(station)
     db.session.flush()
     audit("station.create", f"station:{station.id}", actor, {k: [None, _plain(v)] for k, v in values.items()})
+    _refresh_counts()
     return station
 
 
@@ -150,6 +152,7 @@ def update_station(station: WorkStation, values: dict, actor: str) -> None:
     changes = _changes(station, values)
     db.session.flush()
     audit("station.update", f"station:{station.id}", actor, changes)
+    _refresh_counts()
 
 
 def _check_station_values(values: dict) -> None:
@@ -210,6 +213,14 @@ def end_role(assignment: StationRole, ended_on: dt.date, actor: str) -> None:
     assignment.ended_on = ended_on
     db.session.flush()
     audit("station.role_end", f"station:{assignment.station_id}", actor, {assignment.person.name: [assignment.role_label, None]})
+
+
+def _refresh_counts(since: int | None = None) -> None:
+    """Stations and coverage feed the checklist's yearly counts: recount the years they touch."""
+    from app.checklist.summary import years_with_data  # late: the checklist builds on the stations
+
+    years = {y for y in years_with_data() if since is None or y >= since}
+    counts.refresh("checklist", *years)
 
 
 def station_ids_of_user(user_id: int) -> set[int]:
@@ -274,6 +285,7 @@ def add_enterprise(station: WorkStation, values: dict, actor: str, on: dt.date |
     db.session.add(EnterpriseStation(enterprise_id=enterprise.id, station_id=station.id, from_on=on or clock.today()))
     db.session.flush()
     audit("enterprise.create", f"enterprise:{enterprise.id}", actor, {"station": [None, station.name]})
+    _refresh_counts(since=(on or clock.today()).year)
     return enterprise
 
 
@@ -306,6 +318,7 @@ def move_enterprise(enterprise: Enterprise, to_station: WorkStation | None, on: 
         db.session.flush()
     audit("enterprise.move", f"enterprise:{enterprise.id}", actor,
           {"station": [current.station_id if current else None, to_station.name if to_station else None], "on": [None, str(on)]})
+    _refresh_counts(since=on.year)
 
 
 def import_enterprises(station: WorkStation, rows: list, actor: str) -> tuple[int, list[tuple[int, str]]]:
@@ -326,5 +339,6 @@ def import_enterprises(station: WorkStation, rows: list, actor: str) -> tuple[in
         db.session.add(EnterpriseStation(enterprise_id=enterprise.id, station_id=station.id, from_on=today))
     db.session.flush()
     audit("enterprise.import", f"station:{station.id}", actor, {"count": [None, len(rows)]})
+    _refresh_counts(since=today.year)
     log.info("%s imported %d enterprises into station %s", actor, len(rows), station.id)
     return len(rows), []

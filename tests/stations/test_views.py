@@ -134,6 +134,8 @@ def test_moving_an_enterprise_keeps_its_history_and_counts_it_once(app, client, 
         stays = session.execute(sa.select(EnterpriseStation.station_id, EnterpriseStation.until_on).where(
             EnterpriseStation.enterprise_id == enterprise_id).order_by(EnterpriseStation.from_on)).all()
     assert stays == [(first, dt.date(2026, 5, 1)), (second, None)]
+    page = client.get(f"/t/sanxing/enterprises/{enterprise_id}").get_data(as_text=True)
+    assert "所属工作站变更记录" in page and "完成率不会超过 100%。" in page and "二站" in page
     first_page = client.get(f"/t/sanxing/stations/{first}/checklist?year=2026").get_data(as_text=True)
     second_page = client.get(f"/t/sanxing/stations/{second}/checklist?year=2026").get_data(as_text=True)
     assert "0%（0/1）" in first_page          # the moved enterprise's congress no longer counts here

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import io
+import json
+
+from flask import abort, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from app import clock
+from app.checklist import rules as checklist_rules
+from app.checklist import services as checklist
+from app.excel import Sheet, write_workbook
+from app.stations import rules as station_rules
+from app.stations import services as stations
+from app.web import render_page_or_fragment
+from tenants import current_tenant, registry
+from tenants.web import reading, registry_connection
+
+from . import bp, services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PANELS = ("checklist", "stations")
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else clock.today().year
+
+
+def _root(conn, tenant_id: int | None):
+    """The federation a page is about: the user's own, or one below it (read-only); else 404."""
+    if current_tenant.kind not in services.DASHBOARD_KINDS:
+        abort(404)
+    if tenant_id is None or tenant_id == current_tenant.id:
+        return current_tenant
+    root = registry.get_by_id(conn, tenant_id)
+    if root is None or not root.is_active or not registry.is_within(root, current_tenant):
+        abort(404)
+    return root
+
+
+@bp.route("/dashboard")
+@bp.route("/dashboard/federations/<int:tenant_id>")
+@login_required
+def index(tenant_id=None):
+    year = _year()
+    with registry_connection() as conn:
+        root = _root(conn, tenant_id)
+        path = services.ancestry(conn, current_tenant, root)
+        has_children = bool(registry.children(conn, root))
+    today = clock.today()
+    return render_template("dashboard/page.html", root=root, path=path, year=year, panels=PANELS,
+                           years=range(today.year - 3, today.year + 1), has_children=has_children)
+
+
+def _panel_data(panel: str, root, year: int) -> dict:
+    with registry_connection() as conn:
+        lines, total = services.regions(conn, root, year, "checklist")
+        if panel == "checklist":
+            return {"lines": lines, "total": total}
+        grading_lines, grading_total = services.regions(conn, root, year, "grading")
+    # stations by mode come with the checklist counts, tiers and stipends with grading's
+    grading_by = {(line.tenant.id if line.tenant else None, line.label): line.values for line in grading_lines}
+    for line in lines:
+        line.values = {**line.values, **grading_by.get((line.tenant.id if line.tenant else None, line.label), {})}
+    total.values = {**total.values, **grading_total.values}
+    tiers = sorted({k.split(":", 1)[1] for k in total.values if k.startswith("tier:")})
+    return {"lines": lines, "total": total, "tiers": tiers}
+
+
+def _chart(panel: str, data: dict) -> str:
+    lines = data["lines"]
+    if panel == "checklist":
+        series = [{"name": _(label), "data": [line.pct(f"done:{task}") for line in lines]} for task, label in checklist_rules.TASKS.items()]
+        return json.dumps({"type": "bar", "unit": "%", "categories": [line.label for line in lines], "series": series}, ensure_ascii=False)
+    total = data["total"].values
+    return json.dumps({"type": "pie", "series": [{"name": _(label), "value": float(total.get(f"stations:{mode}", 0))}
+                                                 for mode, label in station_rules.MODES.items()]}, ensure_ascii=False)
+
+
+@bp.route("/dashboard/federations/<int:tenant_id>/panels/<panel>")
+@login_required
+def panel(tenant_id, panel):
+    if panel not in PANELS:
+        abort(404)
+    year = _year()
+    with registry_connection() as conn:
+        root = _root(conn, tenant_id)
+    data = _panel_data(panel, root, year)
+    context = {"root": root, "year": year, "panel": panel, "tasks": checklist_rules.TASKS, "modes": station_rules.MODES,
+               "chart": _chart(panel, data), **data}
+    return render_page_or_fragment("dashboard/panel_page.html", f"dashboard/_panel_{panel}.html", **context)
+
+
+@bp.route("/dashboard/federations/<int:tenant_id>/panels/<panel>.xlsx")
+@login_required
+def export(tenant_id, panel):
+    if panel not in PANELS:
+        abort(404)
+    year = _year()
+    with registry_connection() as conn:
+        root = _root(conn, tenant_id)
+    data = _panel_data(panel, root, year)
+    rows_in = data["lines"] + [data["total"]]
+    if panel == "checklist":
+        headers = ["地区/工会", "覆盖企业"] + [f"{label}完成率(%)" for label in checklist_rules.TASKS.values()] + ["总体完成率(%)", "N 项活动"]
+        rows = [[line.label, int(line.values.get("enterprises", 0))] + [line.pct(f"done:{t}") for t in checklist_rules.TASKS]
+                + [line.overall_pct, int(line.values.get("n_activities", 0))] for line in rows_in]
+    else:
+        tiers = data["tiers"]
+        headers = ["地区/工会"] + [f"{label}工作站" for label in station_rules.MODES.values()] + [f"{t}（个）" for t in tiers] + ["兼职补贴（元）"]
+        rows = [[line.label] + [int(line.values.get(f"stations:{m}", 0)) for m in station_rules.MODES]
+                + [int(line.values.get(f"tier:{t}", 0)) for t in tiers] + [line.values.get("stipends", 0)] for line in rows_in]
+    data_bytes = write_workbook([Sheet(f"{year}", headers, rows)])
+    return send_file(io.BytesIO(data_bytes), mimetype=XLSX, as_attachment=True, download_name=f"{root.name}-{year}-{panel}.xlsx")
+
+
+def _leaf(tenant_id: int):
+    with registry_connection() as conn:
+        return _root(conn, tenant_id)
+
+
+@bp.route("/dashboard/federations/<int:tenant_id>/stations")
+@login_required
+def federation_stations(tenant_id):
+    """A federation's stations and their completion, read from its own schema (read-only)."""
+    root, year = _leaf(tenant_id), _year()
+    with reading(root):
+        rows = [(s, checklist.grid(s.id, year)) for s in stations.all_stations()]
+    return render_template("dashboard/stations.html", root=root, year=year, rows=rows)
+
+
+@bp.route("/dashboard/federations/<int:tenant_id>/stations/<int:station_id>")
+@login_required
+def federation_station(tenant_id, station_id):
+    root, year = _leaf(tenant_id), _year()
+    with reading(root) as session:
+        from app.stations.models import WorkStation
+
+        station = session.get(WorkStation, station_id)
+        if station is None:
+            abort(404)
+        grid = checklist.grid(station.id, year)
+    labels = {status: _(label) for status, label in checklist_rules.STATUSES.items()}
+    labels.update(planned_short=_("计划"))
+    return render_template("dashboard/station.html", root=root, year=year, station=station, grid=grid,
+                           tasks=checklist_rules.TASKS, labels=labels)

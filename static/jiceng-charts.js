@@ -1,0 +1,28 @@
+/* Charts of the dashboards: each [data-chart] element carries its data as JSON; the table beside
+   it has the same numbers, so the page says everything without JavaScript too. */
+(function () {
+  function options(spec) {
+    if (spec.type === "pie") {
+      return { tooltip: { trigger: "item" }, legend: { bottom: 0 },
+               series: [{ type: "pie", radius: ["35%", "65%"], data: spec.series }] };
+    }
+    return { tooltip: { trigger: "axis", valueFormatter: function (v) { return v + (spec.unit || ""); } },
+             legend: { bottom: 0 }, grid: { left: 40, right: 10, top: 20, bottom: 60, containLabel: true },
+             xAxis: { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 30 : 0 } },
+             yAxis: { type: "value", max: spec.unit === "%" ? 100 : null },
+             series: spec.series.map(function (s) { return { type: "bar", name: s.name, data: s.data }; }) };
+  }
+  function draw(root) {
+    if (!window.echarts) { return; }
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) { return; }
+      el.dataset.drawn = "1";
+      window.echarts.init(el).setOption(options(JSON.parse(el.dataset.chart)));
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { draw(); });
+  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart]").forEach(function (el) { var c = window.echarts && window.echarts.getInstanceByDom(el); if (c) { c.resize(); } });
+  });
+})();
