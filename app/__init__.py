@@ -102,11 +102,13 @@ def _register_cli(app: Flask) -> None:
     from tenants.cli import tenants_cli
 
     from .auth.cli import users_cli
+    from .dashboard.cli import summary_cli
     from .demo.cli import demo_command
 
     app.cli.add_command(tenants_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(summary_cli)
 
 
 def _register_templates(app: Flask) -> None:

@@ -18,7 +18,7 @@ from app.extensions import db
 from tenants.binding import bound_tenant
 from tenants.registry import TenantRef, tenants_table
 
-from .models import FederationCount
+from .models import FederationCount  # noqa: F401  (re-exported for tests and tools)
 
 log = logging.getLogger(__name__)
 

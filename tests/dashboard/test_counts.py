@@ -86,3 +86,22 @@ def test_counts_are_written_in_the_same_transaction_as_the_data(app, make_tenant
         assert counts.stored(tenant.id)[(2026, "checklist", "enterprises")] == 1
         session.rollback()
     assert stored(app, tenant) == before
+
+
+def test_the_rebuild_command_restores_lost_counts(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    other = make_tenant("changle")
+    station_id, (a, _b) = make_station(tenant, enterprises=2)
+    login_as(tenant)
+    client.post(f"/t/sanxing/checklist/{a}/2026/member_congress", data={"version": "0", "status": "done", "held_on": "2026-03-01"})
+    before = stored(app, tenant)
+    with in_tenant(app, tenant) as session:
+        session.execute(sa.delete(counts.FederationCount))  # lose everyone's counts
+        session.commit()
+    assert stored(app, tenant) == {}
+    result = app.test_cli_runner().invoke(args=["summary", "rebuild", "--tenant", "sanxing"])
+    assert result.exit_code == 0 and "已重算 1 个工会" in result.output
+    assert stored(app, tenant) == before
+    assert app.test_cli_runner().invoke(args=["summary", "rebuild"]).exit_code == 0
+    assert stored(app, other) == recounted(app, other)
+    assert app.test_cli_runner().invoke(args=["summary", "rebuild", "--tenant", "nosuch"]).exit_code == 1
