@@ -3,6 +3,10 @@
 (function () {
   function options(spec) {
     if (spec.type === "pie") {
+      var total = spec.series.reduce(function (sum, s) { return sum + s.value; }, 0);
+      if (!total) {  // an empty year: say so rather than draw equal slices of nothing
+        return { title: { text: "暂无数据", left: "center", top: "middle", textStyle: { color: "#667085", fontSize: 14 } } };
+      }
       return { tooltip: { trigger: "item" }, legend: { bottom: 0 },
                series: [{ type: "pie", radius: ["35%", "65%"], data: spec.series }] };
     }

@@ -1,6 +1,7 @@
 """`jiceng demo`: a realistic province on the current database, safe to run twice."""
 from __future__ import annotations
 
+import random
 import sys
 import time
 
@@ -67,12 +68,17 @@ def _build_stations(password: str) -> tuple[int, int, dict[str, str]]:
     password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
     today, stations, enterprises, logins = clock.today(), 0, 0, {}
     with tenancy.engines.shared.connect() as conn:
-        targets = [t for t in registry.all_tenants(conn) if t.kind in STATION_KINDS and t.slug in DEMO_SLUGS]
+        everyone = registry.all_tenants(conn)
+    targets = [t for t in everyone if t.kind in STATION_KINDS and t.slug in DEMO_SLUGS]
+    parents = {t.id: t for t in everyone}
     for tenant in targets:
         bind_session(db.session(), tenancy.engines, tenant)  # one session per federation
         try:
             built = demo_stations.build(db.session, tenant, today, password_hash)
             if built["stations"]:
+                rng = random.Random(f"{tenant.slug}/more")
+                demo_stations.grade_last_year(rng, today.year - 1)
+                demo_stations.open_cases(rng, parents.get(tenant.parent_id), today)
                 counts.rebuild()
             db.session.commit()
         finally:

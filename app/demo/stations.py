@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.auth.models import User
+from app.extensions import db
 from app.checklist import rules as checklist_rules
 from app.checklist.models import ChecklistItem
 from app.stations.models import Enterprise, EnterpriseStation, Person, StationExpense, StationRole, WorkStation
@@ -158,3 +159,52 @@ def _expenses(session, rng, station, today) -> None:
                 "created_at": dt.datetime.now(),
             })
     session.execute(sa.insert(StationExpense), rows)
+
+
+def grade_last_year(rng: random.Random, year: int) -> int:
+    """Score and confirm every station's grading for last year, as the federation would have."""
+    from app.grading import services as grading
+
+    confirmed = 0
+    for station in db.session.scalars(sa.select(WorkStation)):
+        sheet = grading.sheet_for(year)
+        for item in grading.items_of(sheet):
+            if item.kind == "manual":
+                points = Decimal(rng.choice([item.max_points, item.max_points, item.max_points - 1, item.max_points - 2]))
+                grading.set_entry(station, year, item, points, "职工问卷与走访" if points == item.max_points else "部分企业反馈一般",
+                                  actor="admin", is_admin=True)
+        grading.submit(station, year, "admin")
+        grading.confirm(station, year, "admin")
+        confirmed += 1
+    return confirmed
+
+
+CASES = [
+    ("rights", "职工反映企业拖欠三个月工资", "complaint"), ("legal_aid", "工伤认定法律援助", "complaint"),
+    ("wage_negotiation", "小微企业工资专项集体协商", "station"), ("election", "代为组织工会委员会换届选举", "station"),
+    ("dues", "工会经费集中管理、分户核算", "federation"),
+]
+
+
+def open_cases(rng: random.Random, parent, today: dt.date) -> int:
+    """A handful of on-behalf cases in every state; the first one is passed up to the parent."""
+    from app.delegation import services as delegation
+
+    enterprise_ids = db.session.scalars(sa.select(Enterprise.id)).all()
+    made = 0
+    for number, (kind, title, source) in enumerate(rng.sample(CASES, 3)):
+        ids = rng.sample(enterprise_ids, 3 if kind == "wage_negotiation" else 1)
+        case = delegation.open_case({"kind": kind, "source": source, "title": title, "description": title}, ids, "chief1")
+        made += 1
+        if number == 0 and parent is not None:
+            delegation.escalate(case, parent, "本级缺少专业力量", "admin")
+            continue
+        if number == 1:
+            continue  # waiting to be accepted
+        delegation.accept(case, "admin")
+        delegation.add_note(case, "已约谈企业负责人，了解情况", today, "admin")
+        outcome = {"summary": "已办结", "amount_recovered": Decimal(rng.randint(8, 60) * 1000), "workers_helped": rng.randint(3, 20),
+                   "agreement_title": "工资专项集体合同", "workers_covered": rng.randint(40, 300), "election_result": "选出委员 5 名，主席 1 名"}
+        delegation.close(case, outcome, "admin")
+        delegation.confirm(case, rng.randint(4, 5), "满意", "chief1")
+    return made
