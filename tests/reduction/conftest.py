@@ -1,0 +1,1 @@
+from tests.workdays.conftest import national_calendar_emptied_afterwards  # noqa: F401
