@@ -29,8 +29,9 @@ def accept_upload(file_storage):
     return stored, safe_display_name(file_storage.filename, kind), kind
 
 
-def send_stored(sha256: str, download_name: str, mimetype: str):
-    path = store().path(current_tenant.schema_name, sha256)
+def send_stored(sha256: str, download_name: str, mimetype: str, tenant=None):
+    """Send one of the current federation's files (or, for a case passed up, the origin's)."""
+    path = store().path((tenant or current_tenant).schema_name, sha256)
     response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

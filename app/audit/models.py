@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -32,7 +33,10 @@ class AuditEvent(db.Model):
 
 
 def record(action: str, *, actor: str, subject: str = "", detail: str = "", actor_federation: str | None = None) -> AuditEvent:
-    """Add an audit event to the current session (the caller commits)."""
+    """Add an audit event to the current session (the caller commits). Changes made by someone
+    acting on behalf from an upper federation carry that federation's name."""
+    if actor_federation is None and has_app_context():
+        actor_federation = g.get("acting_federation")
     event = AuditEvent(action=action, actor=actor, subject=subject, detail=detail, actor_federation=actor_federation)
     db.session.add(event)
     return event

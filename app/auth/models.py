@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
 
+    is_acting = False  # see app.delegation.acting.ActingUser
+
     def get_id(self) -> str:
         # The session cookie names the tenant as well as the user, so a cookie from one
         # federation can never load a user of another (see load_user).

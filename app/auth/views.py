@@ -9,7 +9,7 @@ from app.web import is_fragment_request, redirect_after_post, render_page_or_fra
 from tenants import current_tenant
 
 from . import bp, rules, services
-from .access import admin_required
+from .access import accounts_admin_required
 from .forms import ConfirmForm, LoginForm, PasswordResetForm, UserCreateForm
 from .models import User
 
@@ -59,7 +59,7 @@ def _user_list_context(create_form=None):
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
-@admin_required
+@accounts_admin_required
 def users():
     form = UserCreateForm()
     if request.method == "POST":
@@ -85,7 +85,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
-@admin_required
+@accounts_admin_required
 def reset_password(user_id):
     user = _user_or_404(user_id)
     form = PasswordResetForm()
@@ -103,7 +103,7 @@ def reset_password(user_id):
 
 
 @bp.route("/admin/users/<int:user_id>/active", methods=["POST"])
-@admin_required
+@accounts_admin_required
 def toggle_active(user_id):
     user = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():

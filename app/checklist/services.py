@@ -7,10 +7,11 @@ import logging
 from collections import defaultdict
 
 import sqlalchemy as sa
+from flask import g
 
 from app import clock
 from app.audit.models import AuditEvent, utcnow
-from app.dashboard import counts
+from app.summaries import counts
 from app.extensions import db
 from app.stations import rules as station_rules
 from app.stations import services as stations
@@ -192,6 +193,7 @@ def update_item(item: ChecklistItem, values: dict, *, expected_version: int, act
 
 def _apply(item: ChecklistItem, clean: dict, actor: str, on_behalf_of: str | None) -> ChecklistItem:
     is_new = item.id is None
+    on_behalf_of = on_behalf_of or g.get("acting_marker")  # 上代下: an upper federation's user
     changes = stations._changes(item, clean)
     if not changes and not is_new:
         return item

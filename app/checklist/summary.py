@@ -1,4 +1,4 @@
-"""The checklist's yearly counts for upper federations (see app/dashboard/counts.py)."""
+"""The checklist's yearly counts for upper federations (see app/summaries/counts.py)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app import clock
-from app.dashboard import counts
+from app.summaries import counts
 from app.extensions import db
 from app.stations import rules as station_rules
 from app.stations.models import EnterpriseStation, WorkStation

@@ -9,7 +9,7 @@ from app.stations import rules as station_rules
 from tenants import registry
 from tenants.registry import TenantRef
 
-from . import counts
+from app.summaries import counts
 
 DASHBOARD_KINDS = {"province", "city", "county"}
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
@@ -10,6 +11,8 @@ from flask_login import login_required
 from app import clock
 from app.checklist import rules as checklist_rules
 from app.checklist import services as checklist
+from app.delegation import rules as delegation_rules
+from app.delegation import services as delegation
 from app.excel import Sheet, write_workbook
 from app.stations import rules as station_rules
 from app.stations import services as stations
@@ -20,7 +23,7 @@ from tenants.web import reading, registry_connection
 from . import bp, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PANELS = ("checklist", "stations")
+PANELS = ("checklist", "stations", "cases")
 
 
 def _year() -> int:
@@ -56,6 +59,13 @@ def index(tenant_id=None):
 
 def _panel_data(panel: str, root, year: int) -> dict:
     with registry_connection() as conn:
+        if panel == "cases":
+            lines, total = services.regions(conn, root, year, "delegation")
+            overdue = delegation.overdue_by_child(conn, root, year, clock.today())
+            for line in lines:
+                line.values = {**line.values, "overdue": Decimal(overdue.get(line.tenant.id, 0))}
+            total.values = {**total.values, "overdue": Decimal(sum(overdue.values()))}
+            return {"lines": lines, "total": total}
         lines, total = services.regions(conn, root, year, "checklist")
         if panel == "checklist":
             return {"lines": lines, "total": total}
@@ -71,6 +81,10 @@ def _panel_data(panel: str, root, year: int) -> dict:
 
 def _chart(panel: str, data: dict) -> str:
     lines = data["lines"]
+    if panel == "cases":
+        total = data["total"].values
+        return json.dumps({"type": "pie", "series": [{"name": _(label), "value": float(total.get(f"kind:{kind}", 0))}
+                                                     for kind, label in delegation_rules.KINDS.items()]}, ensure_ascii=False)
     if panel == "checklist":
         series = [{"name": _(label), "data": [line.pct(f"done:{task}") for line in lines]} for task, label in checklist_rules.TASKS.items()]
         return json.dumps({"type": "bar", "unit": "%", "categories": [line.label for line in lines], "series": series}, ensure_ascii=False)
@@ -89,6 +103,7 @@ def panel(tenant_id, panel):
         root = _root(conn, tenant_id)
     data = _panel_data(panel, root, year)
     context = {"root": root, "year": year, "panel": panel, "tasks": checklist_rules.TASKS, "modes": station_rules.MODES,
+               "case_kinds": delegation_rules.KINDS, "case_statuses": delegation_rules.STATUSES,
                "chart": _chart(panel, data), **data}
     return render_page_or_fragment("dashboard/panel_page.html", f"dashboard/_panel_{panel}.html", **context)
 
@@ -103,7 +118,14 @@ def export(tenant_id, panel):
         root = _root(conn, tenant_id)
     data = _panel_data(panel, root, year)
     rows_in = data["lines"] + [data["total"]]
-    if panel == "checklist":
+    if panel == "cases":
+        headers = (["地区/工会"] + list(delegation_rules.KINDS.values()) + list(delegation_rules.STATUSES.values())
+                   + ["逾期", "追回金额（元）", "帮助职工", "覆盖职工"])
+        rows = [[line.label] + [int(line.values.get(f"kind:{k}", 0)) for k in delegation_rules.KINDS]
+                + [int(line.values.get(f"status:{s}", 0)) for s in delegation_rules.STATUSES]
+                + [int(line.values.get("overdue", 0)), line.values.get("amount_recovered", 0),
+                   int(line.values.get("workers_helped", 0)), int(line.values.get("workers_covered", 0))] for line in rows_in]
+    elif panel == "checklist":
         headers = ["地区/工会", "覆盖企业"] + [f"{label}完成率(%)" for label in checklist_rules.TASKS.values()] + ["总体完成率(%)", "N 项活动"]
         rows = [[line.label, int(line.values.get("enterprises", 0))] + [line.pct(f"done:{t}") for t in checklist_rules.TASKS]
                 + [line.overall_pct, int(line.values.get("n_activities", 0))] for line in rows_in]

@@ -21,7 +21,8 @@ def require(condition: bool) -> None:
 def my_station_ids() -> set[int]:
     """The stations the signed-in user works at (cached for the request)."""
     if "my_station_ids" not in g:
-        g.my_station_ids = services.station_ids_of_user(current_user.id) if current_user.is_authenticated else set()
+        works_here = current_user.is_authenticated and not current_user.is_acting  # an acting user's id is of another schema
+        g.my_station_ids = services.station_ids_of_user(current_user.id) if works_here else set()
     return g.my_station_ids
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.audit.models import record
-from app.dashboard import counts
+from app.summaries import counts
 from app.extensions import db
 
 from . import rules

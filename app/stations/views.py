@@ -5,6 +5,7 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app import clock, files
 from app.auth.access import admin_required
@@ -188,7 +189,8 @@ def enterprise(enterprise_id):
                     return redirect_after_post(url_for("stations.enterprise", enterprise_id=enterprise.id))
         status = 422
     move_form = MoveForm(moved_on=clock.today())
-    move_form.station_id.choices = [(0, _("移出所有工作站"))] + [(s.id, s.name) for s in services.all_stations() if s.id != station_id]
+    move_form.station_id.choices = [SelectChoice(0, _("移出所有工作站"))] + [
+        SelectChoice(s.id, s.name) for s in services.all_stations() if s.id != station_id]
     stations_by_id = {s.id: s for s in services.all_stations()}
     return render_template(
         "stations/enterprise.html", enterprise=enterprise, station=station, form=form, move_form=move_form,
@@ -201,7 +203,7 @@ def enterprise(enterprise_id):
 def move_enterprise(enterprise_id):
     enterprise = db.get_or_404(Enterprise, enterprise_id)
     form = MoveForm()
-    form.station_id.choices = [(0, "")] + [(s.id, s.name) for s in services.all_stations()]
+    form.station_id.choices = [SelectChoice(0, "")] + [SelectChoice(s.id, s.name) for s in services.all_stations()]
     if form.validate_on_submit():
         target = station_or_404(form.station_id.data) if form.station_id.data else None
         try:

@@ -10,12 +10,9 @@ from app.extensions import db, tenancy
 from tenants import registry
 from tenants.binding import bind_session
 
-from . import counts
+from app.summaries import counts
 
 summary_cli = AppGroup("summary", help="The shared summaries that upper federations read.")
-
-# Other summaries (e.g. the reduction area's) register a rebuild(tenant) here.
-REBUILDERS: list = []
 
 
 @summary_cli.command("rebuild")
@@ -33,7 +30,7 @@ def rebuild_command(slug):
         bind_session(db.session(), tenancy.engines, tenant)
         try:
             rows = counts.rebuild()
-            for rebuild in REBUILDERS:
+            for rebuild in counts.REBUILDERS:
                 rebuild(tenant)
             db.session.commit()
         finally:

@@ -22,6 +22,9 @@ from .models import FederationCount  # noqa: F401  (re-exported for tests and to
 
 log = logging.getLogger(__name__)
 
+# Other shared summaries register a rebuild(tenant) for `jiceng summary rebuild`.
+REBUILDERS: list[Callable[[TenantRef], None]] = []
+
 # area → (recount(year) → {key: value}, years() → the years that have data)
 AREAS: dict[str, tuple[Callable[[int], dict[str, Decimal]], Callable[[], set[int]]]] = {}
 

@@ -1,0 +1,1 @@
+"""Yearly counts per federation in the shared schema, for upper federations (no pages here)."""

@@ -1,0 +1,205 @@
+"""上代下 end to end: the workflow, escalation to the parent, acting on behalf, dues, and refusals."""
+import datetime as dt
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app import clock
+from app.audit.models import AuditEvent
+from app.checklist.models import ChecklistItem
+from app.summaries import counts
+from app.delegation.models import CaseEscalation, CaseEvent, DelegationCase
+from tests.conftest import PASSWORD, in_tenant
+from tests.stations.factories import make_station  # noqa: F401
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    """Thursday 12 February 2026, the eve of the Spring Festival arrangement."""
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 2, 12))
+
+
+def login(client, slug, username="admin"):
+    client.post(f"/t/{slug}/logout")
+    assert client.post(f"/t/{slug}/login", data={"username": username, "password": PASSWORD}).status_code == 302
+
+
+def open_case(client, slug, enterprise_ids, kind="rights", title="欠薪维权"):
+    response = client.post(f"/t/{slug}/cases/new", data={"kind": kind, "source": "complaint", "title": title,
+                                                         "description": "12 名职工反映被拖欠工资", "enterprise_ids": enterprise_ids})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_a_case_goes_from_request_to_confirmation_with_a_working_day_deadline(app, client, make_tenant, make_user, make_station, fixed_today):
+    town = make_tenant("zhen")
+    _s, (a, b) = make_station(town, chief="chief1", enterprises=2)
+    login(client, "zhen", "chief1")
+    case_id = open_case(client, "zhen", [a, b])
+    login(client, "zhen")
+    client.post(f"/t/zhen/cases/{case_id}/accept", data={})
+    page = client.get(f"/t/zhen/cases/{case_id}").get_data(as_text=True)
+    assert "2026-03-04" in page  # 10 working days over the Spring Festival and its make-up Saturdays
+    client.post(f"/t/zhen/cases/{case_id}/note", data={"happened_on": "2026-02-12", "text": "约谈企业负责人",
+                                                       "file": (io.BytesIO(PDF), "约谈记录.pdf")}, content_type="multipart/form-data")
+    missing = client.post(f"/t/zhen/cases/{case_id}/close", data={"summary": "已追回"})
+    assert missing.status_code == 422 and "请填写帮助职工（人）" in missing.get_data(as_text=True)
+    client.post(f"/t/zhen/cases/{case_id}/close", data={"summary": "已足额追回", "amount_recovered": "86400", "workers_helped": "12"})
+    own = client.post(f"/t/zhen/cases/{case_id}/confirm", data={"rating": "5"})
+    assert own.status_code == 422 and "办理人不能确认自己办理的案件" in own.get_data(as_text=True)
+    login(client, "zhen", "chief1")
+    assert client.post(f"/t/zhen/cases/{case_id}/confirm", data={"rating": "4", "note": "满意"}).status_code == 302
+    page = client.get(f"/t/zhen/cases/{case_id}").get_data(as_text=True)
+    assert "已确认" in page and "★★★★" in page and "86400" in page and "约谈记录.pdf" in page
+    with in_tenant(app, town) as session:
+        stored = counts.stored(town.id)
+        assert stored[(2026, "delegation", "kind:rights")] == 1 and stored[(2026, "delegation", "amount_recovered")] == 86400
+        assert [e.action for e in session.scalars(sa.select(CaseEvent).order_by(CaseEvent.id))] == ["opened", "accept", "note", "close", "confirm"]
+
+
+def test_illegal_steps_are_refused(client, make_tenant, make_user, make_station, fixed_today):
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    make_user(town, "reader", role="viewer")
+    login(client, "zhen")
+    case_id = open_case(client, "zhen", [a])
+    for action, data in (("close", {"summary": "x", "workers_helped": "1"}), ("confirm", {"rating": "5"}), ("note", {"happened_on": "2026-02-12", "text": "x"})):
+        response = client.post(f"/t/zhen/cases/{case_id}/{action}", data=data)
+        assert response.status_code == 422 and "案件待受理，不能" in response.get_data(as_text=True), action
+    no_enterprise = client.post("/t/zhen/cases/new", data={"kind": "rights", "source": "station", "title": "无企业"})
+    assert no_enterprise.status_code == 422 and "请选择本会的企业" in no_enterprise.get_data(as_text=True)
+    login(client, "zhen", "reader")
+    assert client.post(f"/t/zhen/cases/{case_id}/accept").status_code == 403
+
+
+def test_a_town_passes_a_case_up_and_the_county_handles_it_seeing_nothing_else(app, client, make_tenant, make_station, fixed_today):
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    town = make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    other_county = make_tenant("xian2", kind="county", name="另一县总工会")
+    _s, (a, b) = make_station(town, enterprises=2)
+    login(client, "zhen")
+    escalated = open_case(client, "zhen", [a], kind="wage_negotiation", title="小微企业代为工资集体协商")
+    private = open_case(client, "zhen", [b], title="本镇自办案件")
+    assert client.post(f"/t/zhen/cases/{escalated}/escalate", data={"reason": ""}).status_code == 422
+    client.post(f"/t/zhen/cases/{escalated}/escalate", data={"reason": "本镇无专业谈判人员"})
+    assert "已提交 某县总工会" in client.get("/t/zhen/cases").get_data(as_text=True)
+    assert client.post(f"/t/zhen/cases/{escalated}/accept").status_code == 403  # the parent accepts now
+
+    login(client, "xian")
+    queue = client.get("/t/xian/cases").get_data(as_text=True)
+    assert "小微企业代为工资集体协商" in queue and "本镇自办案件" not in queue
+    escalation_id = int(re.search(r"/cases/escalated/(\d+)", queue).group(1))
+    page = client.get(f"/t/xian/cases/escalated/{escalation_id}").get_data(as_text=True)
+    assert "本镇无专业谈判人员" in page and "某镇总工会 提交本会办理" in page
+    client.post(f"/t/xian/cases/escalated/{escalation_id}/accept", data={})
+    client.post(f"/t/xian/cases/escalated/{escalation_id}/close", data={"summary": "签订区域工资协议", "agreement_title": "某镇机械行业工资专项集体合同", "workers_covered": "380"})
+    # the town's own cases stay out of reach: by id under the county's prefix they are the county's (none)
+    assert client.get(f"/t/xian/cases/{private}").status_code == 404
+    assert client.get(f"/t/xian/cases/escalated/{escalation_id + 1}").status_code == 404
+
+    login(client, "zhen")
+    page = client.get(f"/t/zhen/cases/{escalated}").get_data(as_text=True)
+    assert "某县总工会 admin" in page and "某镇机械行业工资专项集体合同" in page and "已办结" in page
+    assert client.post(f"/t/zhen/cases/{escalated}/confirm", data={"rating": "5"}).status_code == 302
+    with in_tenant(app, county) as session:
+        assert session.scalar(sa.select(CaseEscalation.status)) == "confirmed"  # the mirror follows the case
+
+    login(client, "xian2")
+    assert client.get(f"/t/xian2/cases/escalated/{escalation_id}").status_code == 404
+    assert "小微企业" not in client.get("/t/xian2/cases").get_data(as_text=True)
+
+
+def test_an_upper_federation_acts_on_behalf_and_every_change_says_so(app, client, make_tenant, make_station):
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    town = make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    stranger = make_tenant("xian2", kind="county", name="另一县总工会")
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "xian2")
+    assert client.post(f"/t/xian2/act/{town.id}").status_code == 404  # outside its subtree
+    login(client, "xian")
+    assert "某镇总工会" in client.get("/t/xian/act").get_data(as_text=True)
+    started = client.post(f"/t/xian/act/{town.id}")
+    assert started.status_code == 302 and started.headers["Location"].endswith("/t/zhen/")
+    home = client.get("/t/zhen/").get_data(as_text=True)
+    assert "代 某镇总工会 办理" in home
+    saved = client.post(f"/t/zhen/checklist/{a}/2026/member_congress", data={"version": "0", "status": "done", "held_on": "2026-01-20"})
+    assert saved.status_code == 302
+    page = client.get(f"/t/zhen/checklist/{a}/2026/member_congress").get_data(as_text=True)
+    assert "由 某县总工会 管理员 代办" in page  # the acting user's federation and name
+    assert client.get("/t/zhen/admin/users").status_code == 403  # not the town's accounts
+    with in_tenant(app, town) as session:
+        item = session.scalar(sa.select(ChecklistItem))
+        assert item.updated_on_behalf_by == "某县总工会 管理员"
+        event = session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "checklist.create"))
+        assert (event.actor, event.actor_federation) == ("admin", "某县总工会")
+    client.post("/t/zhen/act/stop")
+    assert client.get("/t/zhen/").status_code == 302  # anonymous in the town again
+    assert client.get("/t/xian/").status_code == 200  # still signed in at home
+
+
+def test_the_dues_ledger_keeps_each_enterprises_account(client, make_tenant, make_station, fixed_today):
+    town = make_tenant("zhen")
+    _s, (a, b) = make_station(town, enterprises=2)
+    login(client, "zhen")
+    for kind, amount in (("collected", "1200"), ("returned", "96"), ("spent", "300")):
+        assert client.post(f"/t/zhen/enterprises/{a}/dues", data={"entry_on": "2026-02-01", "kind": kind, "amount": amount}).status_code == 302
+    client.post(f"/t/zhen/enterprises/{b}/dues", data={"entry_on": "2026-02-01", "kind": "collected", "amount": "500"})
+    assert "本户余额 804.00 元" in client.get(f"/t/zhen/enterprises/{a}/dues").get_data(as_text=True)
+    assert "本户余额 500.00 元" in client.get(f"/t/zhen/enterprises/{b}/dues").get_data(as_text=True)
+    bad = client.post(f"/t/zhen/enterprises/{a}/dues", data={"entry_on": "2026-02-01", "kind": "collected", "amount": "-5"})
+    assert bad.status_code == 422
+
+
+def test_overdue_cases_stand_out_in_the_queue_and_the_filter(client, make_tenant, make_station, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 1))
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    late = open_case(client, "zhen", [a], kind="legal_aid", title="迟办案件")
+    open_case(client, "zhen", [a], title="新案件")
+    client.post(f"/t/zhen/cases/{late}/accept", data={"due_on": "2026-06-03"})
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 10))
+    queue = client.get("/t/zhen/cases").get_data(as_text=True)
+    assert "已逾期" in queue
+    only_overdue = client.get("/t/zhen/cases?overdue=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert only_overdue.startswith('<div id="case-queue">') and "迟办案件" in only_overdue and "新案件" not in only_overdue
+
+
+def test_no_case_route_reaches_another_federation(client, make_tenant, make_station, fixed_today):
+    a, b = make_tenant("town-a"), make_tenant("town-b")
+    _s, (enterprise_b,) = make_station(b, enterprises=1)
+    login(client, "town-b")
+    case_b = open_case(client, "town-b", [enterprise_b], title="乙镇案件")
+    login(client, "town-a")
+    for path in (f"/cases/{case_b}", f"/enterprises/{enterprise_b}/cases", f"/enterprises/{enterprise_b}/dues", "/cases/escalated/1"):
+        response = client.get(f"/t/town-a{path}")
+        assert response.status_code == 404 and "乙镇案件" not in response.get_data(as_text=True), path
+        assert client.get(f"/t/town-b{path}").status_code == 302
+    assert "乙镇案件" not in client.get("/t/town-a/cases").get_data(as_text=True)
+
+
+def test_upper_dashboards_count_cases_with_outcomes_and_current_overdue(client, make_tenant, make_station, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 1))
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    town = make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    done = open_case(client, "zhen", [a], title="已办")
+    late = open_case(client, "zhen", [a], kind="legal_aid", title="将逾期")
+    client.post(f"/t/zhen/cases/{done}/accept", data={})
+    client.post(f"/t/zhen/cases/{done}/close", data={"summary": "追回", "amount_recovered": "5000", "workers_helped": "3"})
+    client.post(f"/t/zhen/cases/{late}/accept", data={"due_on": "2026-06-05"})
+    login(client, "xian")
+    url = f"/t/xian/dashboard/federations/{county.id}/panels/cases?year=2026"
+    before = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 8))  # no write since: still counted as overdue now
+    after = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    row = lambda html: re.search(r"某镇总工会</a></td>(.*?)</tr>", html, re.S).group(1)  # noqa: E731
+    cells = lambda html: [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row(html), re.S)]  # noqa: E731
+    assert cells(before)[0] == "1" and cells(before)[4] == "1"  # one rights case, one legal aid
+    assert cells(before)[6:9] == ["1", "1", "0"] and cells(after)[8] == "1"
+    assert cells(after)[9:11] == ["5,000.00", "3"]
