@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, g, render_template
 
 from . import config as config_module
-from . import i18n
+from . import i18n, security
 from .extensions import babel, csrf, db, htmx, login_manager, tenancy
 
 
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     _register_templates(app)
     _register_provision_hooks()
+    security.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") and not app.config.get("TESTING"):
         with app.app_context():
             from tenants.cli import ensure_shared_schema
@@ -50,7 +51,10 @@ def _register_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .checklist import models as _checklist  # noqa: F401
     from .grading import models as _grading  # noqa: F401
-    from .dashboard import models as _dashboard  # noqa: F401
+    from .summaries import models as _summaries  # noqa: F401
+    from .delegation import models as _delegation  # noqa: F401
+    from .delegation import services as _delegation_counts  # noqa: F401
+    from .reduction import summary as _reduction_summary  # noqa: F401
     from .checklist import summary as _checklist_counts  # noqa: F401
     from .grading import summary as _grading_counts  # noqa: F401
     from .reduction import models as _reduction  # noqa: F401
@@ -71,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
 
     from .checklist import bp as checklist_bp
     from .dashboard import bp as dashboard_bp
+    from .delegation import bp as delegation_bp
     from .grading import bp as grading_bp
     from .reduction import bp as reduction_bp
     from .stations import bp as stations_bp
@@ -80,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stations_bp)
     app.register_blueprint(checklist_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(delegation_bp)
     app.register_blueprint(grading_bp)
     app.register_blueprint(reduction_bp)
 
@@ -102,13 +108,15 @@ def _register_cli(app: Flask) -> None:
     from tenants.cli import tenants_cli
 
     from .auth.cli import users_cli
-    from .dashboard.cli import summary_cli
+    from .summaries.cli import summary_cli
     from .demo.cli import demo_command
+    from .workdays.cli import calendar_cli
 
     app.cli.add_command(tenants_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(summary_cli)
+    app.cli.add_command(calendar_cli)
 
 
 def _register_templates(app: Flask) -> None:
@@ -120,12 +128,15 @@ def _register_templates(app: Flask) -> None:
     from .auth import rules
     from .checklist.cells import cell_html
     from .checklist.rules import task_label
+    from .delegation import rules as delegation_rules
 
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["task_label"] = task_label
     app.jinja_env.globals["cell_html"] = cell_html
     app.jinja_env.globals["field_label"] = lambda name: gettext(FIELD_LABELS.get(name, name))
     app.jinja_env.filters["fromjson"] = lambda text: json.loads(text or "{}")
+    app.jinja_env.filters["source_label"] = lambda code: delegation_rules.SOURCES.get(code, code)
+    app.jinja_env.filters["event_label"] = lambda code: delegation_rules.EVENTS.get(code, code)
 
     @app.context_processor
     def inject():

@@ -9,12 +9,18 @@ from app.auth.rules import ROLES
 from app.checklist import rules as checklist_rules
 from app.checklist import services as checklist_services
 from app.config import FEDERATION_KINDS
+from app.reduction import rules as reduction_rules
+from app.reduction import services as reduction_services
 from app.stations import rules as station_rules
+from app.workdays import calendar as workdays_calendar
 
 # Label tables whose values templates pass through the catalogue.
 LABEL_TABLES = [ROLES, FEDERATION_KINDS, FIELD_LABELS, station_rules.MODES, station_rules.STATUSES, station_rules.ROLES,
                 station_rules.SOURCES, station_rules.EXPENSE_CATEGORIES, checklist_rules.TASKS, checklist_rules.STATUSES,
-                {"n": checklist_rules.task_label(checklist_rules.N_ACTIVITY)}, checklist_services.ROW_FILTERS]
+                {"n": checklist_rules.task_label(checklist_rules.N_ACTIVITY)}, checklist_services.ROW_FILTERS,
+                reduction_rules.DOCUMENT_TYPES, reduction_rules.MEETING_KINDS, reduction_rules.MEETING_MODES,
+                reduction_rules.MEETING_REACH, reduction_rules.INSPECTION_KINDS, reduction_rules.FLAGS, reduction_rules.FLAG_DETAILS,
+                reduction_rules.FIELD_LABELS, reduction_services.FLAG_FILTERS, workdays_calendar.SOURCES]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from app import clock
 from app.auth.rules import password_problem
-from app.dashboard import counts
+from app.summaries import counts
 from app.extensions import db, tenancy
 from app.stations.models import WorkStation
 from tenants import registry

@@ -12,7 +12,7 @@ from app.audit.models import utcnow
 from app.checklist import rules as checklist_rules
 from app.checklist import services as checklist
 from app.checklist.models import ChecklistItem, EvidenceFile
-from app.dashboard import counts
+from app.summaries import counts
 from app.extensions import db
 from app.stations import services as stations
 from app.stations.models import StationRole, WorkStation

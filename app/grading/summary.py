@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.dashboard import counts
+from app.summaries import counts
 from app.extensions import db
 
 from .models import StationScore, StipendAward
