@@ -22,6 +22,7 @@ from tenants.binding import bind_session
 from tenants.cli import ensure_shared_schema, provision
 from tenants.provisioning import TenantSpec
 
+from . import reduction as demo_reduction
 from . import stations as demo_stations
 from .federations import DEMO_FEDERATIONS
 
@@ -51,6 +52,7 @@ def demo_command(password):
         )
         created += 1
     stations, enterprises, station_logins = _build_stations(password)
+    _build_reduction()
     elapsed = time.perf_counter() - started
     click.echo(f"演示数据：新建 {created} 个工会，已有 {len(DEMO_FEDERATIONS) - created} 个；"
                f"新建 {stations} 个工作站、{enterprises} 家企业（{elapsed:.1f} 秒）。")
@@ -88,6 +90,34 @@ def _build_stations(password: str) -> tuple[int, int, dict[str, str]]:
         count = built["stations"] or _station_count(tenant)
         logins[tenant.slug] = f"chief1–chief{count}, deputy1–deputy{count}"
     return stations, enterprises, logins
+
+
+UPPER_KINDS = ("province", "city", "county")
+
+
+def _build_reduction() -> None:
+    """Documents, meetings and inspections for the province, cities and counties (parents first,
+    so that each one's duplication check has its superiors' documents)."""
+    today = clock.today()
+    with tenancy.engines.shared.connect() as conn:
+        everyone = registry.all_tenants(conn)
+    by_id = {t.id: t for t in everyone}
+    bodies: dict[int, tuple[str, str]] = {}
+    for tenant in [t for t in everyone if t.kind in UPPER_KINDS and t.slug in DEMO_SLUGS]:
+        children = [t for t in everyone if t.parent_id == tenant.id]
+        bind_session(db.session(), tenancy.engines, tenant)
+        try:
+            made = demo_reduction.build(tenant, children, today)
+            parent = by_id.get(tenant.parent_id)
+            if made and tenant.kind == "county" and parent and parent.id in bodies:
+                parent_body, parent_place = bodies[parent.id]
+                demo_reduction.copy_from_parent(parent_body, parent_place, tenant.name.replace("总工会", ""), today)
+            body = demo_reduction.first_body(today.year)
+            if body:
+                bodies[tenant.id] = (body, tenant.name.replace("总工会", ""))
+            db.session.commit()
+        finally:
+            db.session.remove()
 
 
 def _station_count(tenant) -> int:
