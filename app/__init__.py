@@ -5,7 +5,8 @@ import gc
 import logging
 from pathlib import Path
 
-from flask import Flask, g, render_template
+import sqlalchemy as sa
+from flask import Flask, g, make_response, render_template
 
 from . import config as config_module
 from . import i18n, security
@@ -62,10 +63,14 @@ def _register_models() -> None:
 
 
 def _register_provision_hooks() -> None:
+    from . import backups
     from .auth.services import create_first_admin
 
     if create_first_admin not in tenancy.provision_hooks:
         tenancy.on_provision(create_first_admin)
+    if backups.export_files not in tenancy.export_hooks:
+        tenancy.export_hooks.append(backups.export_files)
+        tenancy.import_hooks.append(backups.after_import)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -93,6 +98,21 @@ def _register_blueprints(app: Flask) -> None:
 def _register_errors(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page(code))
+    for error in (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError):
+        app.register_error_handler(error, _database_unavailable)
+
+
+def _database_unavailable(error):
+    """The database cannot be reached: say so in Chinese, quickly, touching nothing that needs it.
+    The pool checks connections before use, so the app recovers by itself once it is back."""
+    logging.getLogger(__name__).error("database unavailable: %s", error)
+    try:
+        db.session.remove()
+    except Exception:  # the connection is gone; the session is discarded all the same
+        pass
+    response = make_response(render_template("errors/unavailable.html"), 503)
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _error_page(code: int):

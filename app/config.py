@@ -66,6 +66,7 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "LOGIN_SLOWDOWN_AFTER": 3,
         "LOGIN_LOCK_AFTER": 6,
         "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_ADDRESS_LIMIT": 30,
         "DEMO_PASSWORD": os.environ.get("JICENG_DEMO_PASSWORD", "jiceng2026"),
         "EVIDENCE_DIR": os.environ.get("JICENG_FILES_DIR") or str(instance_path / "files"),
         "MAX_EVIDENCE_BYTES": 10 * 1024 * 1024,

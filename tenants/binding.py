@@ -88,7 +88,9 @@ def engine_options_for(url: sa.URL) -> dict:
         # The shared file is `main` here; shared tables are declared in schema "shared".
         return {"execution_options": {"schema_translate_map": {SHARED_SCHEMA: None}}}
     return {
-        "connect_args": {"options": "-c search_path="},
+        # An unreachable server fails within seconds rather than hanging a worker; checked-out
+        # connections are pinged, so a restarted server is picked up without restarting the app.
+        "connect_args": {"options": "-c search_path=", "connect_timeout": 3},
         "pool_pre_ping": True,
     }
 

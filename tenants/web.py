@@ -20,6 +20,9 @@ class Tenancy:
     def __init__(self, app: Flask | None = None, db: TenantSQLAlchemy | None = None):
         self.db = db
         self.provision_hooks: list = []
+        # Backups: export_hooks(tenant) → ArchiveFiles to add; import_hooks(tenant, files) after a restore.
+        self.export_hooks: list = []
+        self.import_hooks: list = []
         if app is not None:
             self.init_app(app, db)
 

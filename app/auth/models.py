@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session
 from app.audit.models import utcnow
 from app.extensions import db
 from tenants.binding import bound_tenant
-from tenants.schema import BigId
+from tenants.schema import SHARED_SCHEMA, BigId
 
 from . import rules
 
@@ -49,3 +49,15 @@ class User(UserMixin, db.Model):
     @property
     def name_for_display(self) -> str:
         return self.display_name or self.username
+
+
+class LoginFailure(db.Model):
+    """Failed logins by network address, across federations: guessing spread over many accounts and
+    tenants from one address is slowed down too."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_address", "address", "failed_at"), {"schema": SHARED_SCHEMA})
+
+    id: Mapped[int] = mapped_column(BigId, sa.Identity(), primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    failed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False)

@@ -48,6 +48,14 @@ class LoginPolicy:
     base_delay_seconds: int = 5
 
 
+ADDRESS_WINDOW = dt.timedelta(minutes=15)
+ADDRESS_LIMIT = 30  # failed logins from one address within the window, whatever the accounts
+
+
+def address_blocked(recent_failures: int, limit: int = ADDRESS_LIMIT) -> bool:
+    return recent_failures >= limit
+
+
 @dataclasses.dataclass(frozen=True)
 class LoginGate:
     allowed: bool

@@ -14,7 +14,7 @@ from app.extensions import db
 from tenants.provisioning import ProvisioningError
 
 from . import rules
-from .models import User
+from .models import LoginFailure, User
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +84,31 @@ class LoginResult:
 _DUMMY_HASH = None
 
 
-def authenticate(username: str, password: str, now: dt.datetime | None = None) -> LoginResult:
-    """Check a login attempt against the throttle and the password; records failures."""
-    global _DUMMY_HASH
+def _address_failures(address: str, now: dt.datetime) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure).where(
+        LoginFailure.address == address, LoginFailure.failed_at > now - rules.ADDRESS_WINDOW))
+
+
+def _record_address_failure(address: str, now: dt.datetime) -> None:
+    db.session.add(LoginFailure(address=address, failed_at=now))
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at < now - dt.timedelta(days=1)))
+
+
+def authenticate(username: str, password: str, now: dt.datetime | None = None, address: str = "") -> LoginResult:
+    """Check a login attempt against the throttles (per account, per address) and the password;
+    records failures."""
     now = now or utcnow()
+    limit = current_app.config["LOGIN_ADDRESS_LIMIT"]
+    if address and rules.address_blocked(_address_failures(address, now), limit):
+        return LoginResult(None, f"该网络地址登录失败次数过多，请 {rules.ADDRESS_WINDOW.seconds // 60} 分钟后再试")
+    result = _authenticate(username, password, now)
+    if result.user is None and address:
+        _record_address_failure(address, now)
+    return result
+
+
+def _authenticate(username: str, password: str, now: dt.datetime) -> LoginResult:
+    global _DUMMY_HASH
     user = find_user(username)
     if user is None:
         # Spend the same time as a real check, so that timing does not reveal which names exist.

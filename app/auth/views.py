@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,7 +11,7 @@ from app.web import is_fragment_request, redirect_after_post, render_page_or_fra
 from tenants import current_tenant
 
 from . import bp, rules, services
-from .access import accounts_admin_required
+from .access import accounts_admin_required, admin_required
 from .forms import ConfirmForm, LoginForm, PasswordResetForm, UserCreateForm
 from .models import User
 
@@ -22,6 +24,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("home.index")
 
 
+def _renew_session() -> None:
+    """A new session at login: nothing from before it (another user's marks, an acting session)
+    carries over; only the language chosen stays."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -29,9 +40,10 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     error = None
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data)
+        result = services.authenticate(form.username.data, form.password.data, address=request.remote_addr or "")
         db.session.commit()  # failures and locks are kept even when the login is refused
         if result.user is not None:
+            _renew_session()
             login_user(result.user)
             return redirect(_safe_next(form.next.data))
         error = result.message
@@ -116,3 +128,42 @@ def toggle_active(user_id):
     if is_fragment_request():
         return render_template("auth/_user_row.html", user=user, **_user_list_context())
     return redirect(url_for("auth.users"))
+
+
+AUDIT_AREAS = {"": "全部", "user": "账号", "login": "登录", "station": "工作站", "enterprise": "企业", "checklist": "5+N",
+               "expense": "经费", "grading": "考核", "case": "上代下", "dues": "分户账", "document": "发文", "meeting": "会议",
+               "inspection": "检查考核", "flag": "标记", "settings": "设置", "budget": "预算"}
+AUDIT_PAGE = 100
+
+
+@bp.route("/admin/audit")
+@admin_required
+def audit():
+    """The federation's audit trail, filtered: who did what, when, for which federation."""
+    from app.audit.models import AuditEvent
+
+    area, actor = request.args.get("area", ""), request.args.get("actor", "").strip()
+    subject, page = request.args.get("subject", "").strip(), max(1, request.args.get("page", 1, type=int))
+    start, end = _date_arg("from"), _date_arg("to")
+    query = db.select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if area in AUDIT_AREAS and area:
+        query = query.where(AuditEvent.action.startswith(area, autoescape=True))
+    if actor:
+        query = query.where(AuditEvent.actor.contains(actor, autoescape=True))
+    if subject:
+        query = query.where(AuditEvent.subject.contains(subject, autoescape=True))
+    if start:
+        query = query.where(AuditEvent.occurred_at >= start)
+    if end:
+        query = query.where(AuditEvent.occurred_at < end + dt.timedelta(days=1))
+    events = db.session.scalars(query.offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
+    context = {"events": events[:AUDIT_PAGE], "has_more": len(events) > AUDIT_PAGE, "page_number": page, "areas": AUDIT_AREAS,
+               "filters": {"area": area, "actor": actor, "subject": subject, "from": request.args.get("from", ""), "to": request.args.get("to", "")}}
+    return render_page_or_fragment("auth/audit.html", "auth/_audit_table.html", **context)
+
+
+def _date_arg(name: str):
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None

@@ -3,6 +3,7 @@ cases, and recount the yearly figures; callers commit."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from decimal import Decimal
 
@@ -71,11 +72,14 @@ def _after_change(case: DelegationCase) -> None:
     counts.refresh("delegation", case.opened_on.year)
 
 
-def _transition(case: DelegationCase, action: str) -> None:
+def _transition(case: DelegationCase, action: str, actor: str) -> None:
+    before = case.status
     try:
         case.status = rules.next_status(case.status, action)
     except rules.IllegalTransition as exc:
         raise CaseError(str(exc)) from exc
+    record(f"case.{action}", actor=actor, subject=f"case:{case.id}",
+           detail=json.dumps({"status": [before, case.status]}, ensure_ascii=False))
 
 
 def next_number(year: int) -> str:
@@ -111,7 +115,7 @@ def open_case(values: dict, enterprise_ids: list[int], actor: str) -> Delegation
 
 def accept(case: DelegationCase, actor: str, due: dt.date | None = None) -> None:
     """Accept a request: the actor becomes its handler; due in the kind's working days unless set."""
-    _transition(case, "accept")
+    _transition(case, "accept", actor)
     today = clock.today()
     case.handler, case.handler_federation, case.accepted_on = actor, acting_federation(), today
     case.due_on = due or rules.due_on(today, case.kind, workdays.add_working_days)
@@ -126,7 +130,7 @@ def add_note(case: DelegationCase, text: str, happened_on: dt.date, actor: str, 
         raise CaseError("请填写进展或上传材料", {"text": "请填写进展或上传材料"})
     if happened_on > clock.today():
         raise CaseError("日期不能晚于今天", {"happened_on": "日期不能晚于今天"})
-    _transition(case, "note")
+    _transition(case, "note", actor)
     _event(case, "note", actor, text.strip(), happened_on, file)
     _after_change(case)
 
@@ -136,7 +140,7 @@ def close(case: DelegationCase, outcome: dict, actor: str) -> None:
     problems = rules.outcome_problems(case.kind, outcome)
     if problems:
         raise CaseError("；".join(problems.values()), problems)
-    _transition(case, "close")
+    _transition(case, "close", actor)
     allowed = {"summary", *rules.OUTCOME_FIELDS.get(case.kind, {})}
     for field, value in outcome.items():
         if field in allowed:
@@ -153,7 +157,7 @@ def confirm(case: DelegationCase, rating: int | None, note: str, actor: str) -> 
     problem = rules.rating_problem(rating)
     if problem:
         raise CaseError(problem, {"rating": problem})
-    _transition(case, "confirm")
+    _transition(case, "confirm", actor)
     case.rating, case.confirmed_on, case.confirmed_by = rating, clock.today(), actor
     _event(case, "confirm", actor, f"评价 {rating} 星" + (f"：{note.strip()}" if note and note.strip() else ""))
     _after_change(case)
@@ -162,7 +166,7 @@ def confirm(case: DelegationCase, rating: int | None, note: str, actor: str) -> 
 def reopen(case: DelegationCase, reason: str, actor: str) -> None:
     if not (reason or "").strip():
         raise CaseError("请说明退回理由", {"reason": "请说明退回理由"})
-    _transition(case, "reopen")
+    _transition(case, "reopen", actor)
     case.closed_on = None
     _event(case, "reopen", actor, reason.strip())
     _after_change(case)
@@ -177,7 +181,7 @@ def escalate(case: DelegationCase, parent: TenantRef | None, reason: str, actor:
         raise CaseError(f"已提交 {case.escalated_to_name} 办理")
     if not (reason or "").strip():
         raise CaseError("请说明提交上级的理由", {"reason": "请说明提交上级的理由"})
-    _transition(case, "escalate")
+    _transition(case, "escalate", actor)
     case.escalated_to, case.escalated_to_name = parent.id, parent.name
     case.handler = case.handler_federation = case.accepted_on = case.due_on = None
     _event(case, "escalate", actor, f"提交 {parent.name} 办理：{reason.strip()}")
@@ -283,12 +287,14 @@ def overdue_by_child(conn: sa.Connection, root: TenantRef, year: int, today: dt.
     return {tenant_id: n for tenant_id, n in conn.execute(below.union_all(own)) if n}
 
 
-def rebuild_deadlines(tenant: TenantRef) -> None:
-    """Recreate this federation's rows of the shared deadline index from its cases."""
+def rebuild_shared(tenant: TenantRef) -> None:
+    """Recreate this federation's rows of the shared deadline index and escalation mirror from its cases."""
     db.session.execute(sa.delete(OpenCaseDeadline).where(OpenCaseDeadline.tenant_id == tenant.id))
-    for case in db.session.scalars(sa.select(DelegationCase).where(DelegationCase.status.in_(rules.OPEN), DelegationCase.due_on.is_not(None))):
-        db.session.add(OpenCaseDeadline(tenant_id=tenant.id, case_id=case.id, year=case.opened_on.year, due_on=case.due_on))
+    db.session.execute(sa.delete(CaseEscalation).where(CaseEscalation.origin_tenant_id == tenant.id))
     db.session.flush()
+    for case in db.session.scalars(sa.select(DelegationCase).where(
+            sa.or_(DelegationCase.escalated_to.is_not(None), DelegationCase.due_on.is_not(None)))):
+        _after_change(case)
 
 
-counts.REBUILDERS.append(rebuild_deadlines)
+counts.REBUILDERS.append(rebuild_shared)

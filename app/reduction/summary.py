@@ -91,9 +91,15 @@ def rebuild_reduction_summary(tenant: TenantRef) -> dict[int, dict[str, int]]:
 
 
 def _rebuild_with_the_others(tenant: TenantRef) -> None:
+    """For `jiceng summary rebuild` and restores: the summary rows, and the shared texts and
+    fingerprints of the federation's documents (which lower federations' checks read)."""
     from app.extensions import db
 
+    from . import duplication
+
     rebuild_in(db.session, tenant)
+    for document in db.session.scalars(sa.select(Document).order_by(Document.id)):
+        duplication.share_document(tenant, document)
 
 
 counts.REBUILDERS.append(_rebuild_with_the_others)  # `jiceng summary rebuild`
