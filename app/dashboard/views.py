@@ -23,7 +23,7 @@ from tenants.web import reading, registry_connection
 from . import bp, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PANELS = ("checklist", "stations", "cases")
+PANELS = ("checklist", "stations", "cases", "reduction")
 
 
 def _year() -> int:
@@ -57,7 +57,33 @@ def index(tenant_id=None):
                            years=range(today.year - 3, today.year + 1), has_children=has_children)
 
 
+def _reduction_data(root, year: int) -> dict:
+    """The reduction roll-up (its own shared summary) summed per child subtree, with the targets."""
+    from app.extensions import db
+    from app.reduction import rules as reduction_rules
+    from app.reduction import summary as reduction_summary
+
+    rows = reduction_summary.rollup(db.session, root, year)
+    with registry_connection() as conn:
+        children = registry.children(conn, root)
+    groups = [(root, f"{root.name}（本级）", [r for r in rows if r.tenant_id == root.id])]
+    groups += [(c, c.name, [r for r in rows if r.path.startswith(c.path)]) for c in children]
+    lines = [services.Region(tenant, label, _reduction_values(reduction_summary.totals(members), reduction_rules))
+             for tenant, label, members in groups if members]
+    total = services.Region(None, "合计", _reduction_values(reduction_summary.totals(rows), reduction_rules))
+    return {"lines": lines, "total": total}
+
+
+def _reduction_values(row, reduction_rules) -> dict:
+    general = row.target("general_documents", reduction_rules.GENERAL_DOCUMENT_CUT_PCT)
+    items = row.target("inspection_items", reduction_rules.INSPECTION_ITEM_CUT_PCT)
+    return {"general": general, "items": items, "meetings": row.target("meetings", 0),
+            "open_flags": Decimal(row.this_year["open_flags"])}
+
+
 def _panel_data(panel: str, root, year: int) -> dict:
+    if panel == "reduction":
+        return _reduction_data(root, year)
     with registry_connection() as conn:
         if panel == "cases":
             lines, total = services.regions(conn, root, year, "delegation")
@@ -81,6 +107,10 @@ def _panel_data(panel: str, root, year: int) -> dict:
 
 def _chart(panel: str, data: dict) -> str:
     lines = data["lines"]
+    if panel == "reduction":
+        series = [{"name": _("普发文件"), "data": [line.values["general"].this_year for line in lines]},
+                  {"name": _("上年普发文件"), "data": [line.values["general"].last_year for line in lines]}]
+        return json.dumps({"type": "bar", "categories": [line.label for line in lines], "series": series}, ensure_ascii=False)
     if panel == "cases":
         total = data["total"].values
         return json.dumps({"type": "pie", "series": [{"name": _(label), "value": float(total.get(f"kind:{kind}", 0))}
@@ -118,7 +148,12 @@ def export(tenant_id, panel):
         root = _root(conn, tenant_id)
     data = _panel_data(panel, root, year)
     rows_in = data["lines"] + [data["total"]]
-    if panel == "cases":
+    if panel == "reduction":
+        headers = ["地区/工会", "上年普发文件", "本年普发文件", "增减(%)", "上年会议", "本年会议", "上年检查事项", "本年检查事项", "待处理标记"]
+        rows = [[line.label, line.values["general"].last_year, line.values["general"].this_year, line.values["general"].change_pct,
+                 line.values["meetings"].last_year, line.values["meetings"].this_year, line.values["items"].last_year,
+                 line.values["items"].this_year, int(line.values["open_flags"])] for line in rows_in]
+    elif panel == "cases":
         headers = (["地区/工会"] + list(delegation_rules.KINDS.values()) + list(delegation_rules.STATUSES.values())
                    + ["逾期", "追回金额（元）", "帮助职工", "覆盖职工"])
         rows = [[line.label] + [int(line.values.get(f"kind:{k}", 0)) for k in delegation_rules.KINDS]

@@ -113,6 +113,7 @@ class RollupRow:
     depth: int
     this_year: dict[str, int]
     last_year: dict[str, int]
+    path: str = ""
 
     def target(self, figure: str, cut_pct: int) -> rules.Target:
         return rules.Target(self.last_year[figure], self.this_year[figure], cut_pct)
@@ -140,7 +141,7 @@ def rollup(session, root: TenantRef, year: int) -> list[RollupRow]:
         rows.append(RollupRow(
             r.id, r.name, r.kind, r.path.count("/") - root.path.count("/"),
             {n: getattr(r, f"this_{n}") or 0 for n in SUMMARY_FIGURES},
-            {n: getattr(r, f"last_{n}") or 0 for n in SUMMARY_FIGURES},
+            {n: getattr(r, f"last_{n}") or 0 for n in SUMMARY_FIGURES}, r.path,
         ))
     return rows
 

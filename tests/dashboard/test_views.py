@@ -122,3 +122,28 @@ def test_panels_export_to_excel(client, make_tenant, make_station):
     assert rows[-1][:3] == ("合计", 7, 71)
     stations = load_workbook(io.BytesIO(client.get(f"/t/sheng/dashboard/federations/{tree['province'].id}/panels/stations.xlsx?year=2026").data))
     assert list(stations.active.iter_rows(values_only=True))[-1][:4] == ("合计", 3, 0, 0)
+
+
+def test_the_reduction_panel_sums_each_child_subtree_against_the_targets(client, make_tenant):
+    city = make_tenant("shi", kind="city", name="某市总工会")
+    county = make_tenant("xian", kind="county", name="某县总工会", parent=city)
+    make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+
+    def register(slug, year, n):
+        client.post(f"/t/{slug}/login", data={"username": "admin", "password": PASSWORD})
+        for i in range(n):
+            client.post(f"/t/{slug}/reduction/documents/new", data={
+                "number": f"{slug}〔{year}〕{i}号", "title": f"通知{i}", "department": "办公室", "issued_on": f"{year}-03-0{i % 9 + 1}",
+                "doc_type": "general", "has_measures": "y", "body": f"{slug} 第 {i} 号文件的具体内容与措施，年份 {year}。"})
+        client.post(f"/t/{slug}/logout")
+
+    register("xian", 2025, 10)
+    register("xian", 2026, 6)   # 40% fewer: meets the 30% cut
+    register("shi", 2025, 4)
+    register("shi", 2026, 4)    # no cut: misses it
+    client.post("/t/shi/login", data={"username": "admin", "password": PASSWORD})
+    body = client.get(f"/t/shi/dashboard/federations/{city.id}/panels/reduction?year=2026", headers=HX).get_data(as_text=True)
+    rows = {r[0]: r for r in _rows(body)}
+    assert rows["某市总工会（本级）"][1:3] == ["4 → 4", "未达标"]
+    assert rows["某县总工会"][1:3] == ["10 → 6", "达标"]
+    assert rows["合计"][1:3] == ["14 → 10", "未达标"]  # limit 9
