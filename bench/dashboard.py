@@ -1,24 +1,20 @@
 """Province dashboard benchmark on PostgreSQL: the three panels' data over 200 and 2,000 federations.
 
-The tree: 1 province → 13 cities → counties (every 20th federation) → towns, streets and industry
-federations, each of those with 5 stations × 30 enterprises, a checklist for this year (5 tasks per
-enterprise, about half done, plus some N activities), 4 delegation cases and 3 confirmed station
-scores: about 1.5 million checklist items at 2,000 federations. Tenants are made by the real
-provisioning, filled with bulk inserts, and their shared summary written by the app's own code
-(`counts.rebuild()` and the REBUILDERS, as `jiceng summary rebuild` does), in --workers processes.
-The tree is built to 200 federations, measured, grown to N on the same database and measured again:
-the same province root and request at both sizes, only the data below it grows (the first 200
-federations are the same either way). Before each measurement the shared tables are VACUUM ANALYZEd.
+1 province → 13 cities → counties (every 20th) → town/street/industry federations with 5 stations × 30
+enterprises each, this year's checklist (5 tasks an enterprise, about half done, some N activities), 4
+cases and 3 confirmed station scores: ~1.5 M checklist items at 2,000. Real provisioning, bulk inserts,
+then the summary by the app's own code (`counts.rebuild()` + REBUILDERS, as `jiceng summary rebuild`), in
+--workers processes. Built to 200 federations, measured, grown to N in the same database, measured again:
+the same province root and requests, only the tree below grows. VACUUM ANALYZE + CHECKPOINT before each.
 
-Measured, signed in as the province admin (Flask test client, `HX-Request: true`), --rounds rounds of
-GET /t/<province>/dashboard/federations/<id>/panels/<checklist|stations|cases>?year=<this year>:
-1. each panel request, p50/p95, and the view's `_panel_data` alone          target p95 < 100 ms
-2. `counts.totals_by_child` alone (the shared-schema query)                 —
-3. SQL statements per panel request                                         target: the same at 200 and N
-4. p50 at N ÷ p50 at 200, per panel                                         target ≤ 1.5×
-
-It builds a throw-away database `jiceng_bench_dashboard` (dropped at the end, also on failure, unless
---keep), prints progress to stderr and exits 1 on a miss or a failed check. About 10 minutes.
+Measured, as the province admin (Flask test client, `HX-Request: true`), --rounds GETs of
+/t/<province>/dashboard/federations/<id>/panels/<checklist|stations|cases>?year=<this year>:
+1. each panel request p50/p95, and the view's `_panel_data` alone      target p95 < 100 ms
+2. `counts.totals_by_child` alone (the shared-schema query)             —
+3. SQL statements per panel request                                     target: the same at 200 and N
+4. p50 at N ÷ p50 at 200, per panel                                     target ≤ 1.5×
+In a throw-away database `jiceng_bench_dashboard` (dropped at the end, also on failure, unless --keep);
+progress to stderr; exit 1 on a miss or a failed check. 10–15 minutes on 2 CPUs.
 
     python bench/dashboard.py [--federations 2000] [--small 200] [--rounds 100] [--workers 2] \
         [--url postgresql://postgres@localhost/postgres] [--keep]
@@ -48,7 +44,7 @@ STATIONS, ENTERPRISES = 5, 30  # per town-level federation; enterprises per stat
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def config(url: str) -> dict:
+def config(url: str) -> dict:  # a cheap first-administrator hash: creating 2,000 tenants is setup here
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
 
 
@@ -113,8 +109,8 @@ def build(url: str, rows: list[tuple]) -> int:
     the app's code (`counts.rebuild()` and the REBUILDERS in one transaction, as `jiceng summary rebuild`)."""
     global _APP
     from app import clock, create_app
-    from app.summaries import counts
     from app.extensions import db, tenancy
+    from app.summaries import counts
     from tenants.binding import bind_session
     from tenants.cli import provision
     from tenants.provisioning import TenantSpec
@@ -127,12 +123,9 @@ def build(url: str, rows: list[tuple]) -> int:
         for slug, name, kind, parent in rows:
             tenant = provision(TenantSpec(slug, name, kind, parent), {"admin": "admin", "password": PASSWORD})
             if kind in TOWN_KINDS:
-                session = db.tenant_session(tenancy.engines, tenant)
-                try:
+                with db.tenant_session(tenancy.engines, tenant) as session:  # closed on the way out
                     fill(session, random.Random(slug), clock.today())
                     session.commit()
-                finally:
-                    session.close()
             bind_session(db.session(), tenancy.engines, tenant)
             try:
                 counts.rebuild()
@@ -177,18 +170,21 @@ def measure(app, rounds: int) -> dict:
     """Per panel: request and data timings and statements; the shared query alone; the built totals.
     The requests run outside any app context, so each gets its own, as under a server."""
     from app import clock
-    from app.summaries import counts, views
+    from app.dashboard import views
     from app.extensions import tenancy
+    from app.summaries import counts
     from tenants import registry
 
-    year, engine, result = clock.today().year, tenancy.engines.shared, {}
-    with app.app_context(), engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE shared.tenants, shared.federation_counts, shared.open_case_deadlines")
-        conn.exec_driver_sql("CHECKPOINT")  # the build's dirty pages are not the dashboard's to write
-        root = registry.find_by_slug(conn, "b0000")
-        result["built"] = (conn.scalar(sa.text("SELECT count(*) FROM shared.tenants")),
-                           int(counts.subtree_totals(conn, root, year, "checklist").get("enterprises", 0)))
-        result["shared"] = timed(lambda: counts.totals_by_child(conn, root, year, "checklist"), rounds)
+    year, result = clock.today().year, {}
+    with app.app_context():
+        engine = tenancy.engines.shared
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE shared.tenants, shared.federation_counts, shared.open_case_deadlines")
+            conn.exec_driver_sql("CHECKPOINT")  # the build's dirty pages are not the dashboard's to write
+            root = registry.find_by_slug(conn, "b0000")
+            result["built"] = (conn.scalar(sa.text("SELECT count(*) FROM shared.tenants")),
+                               int(counts.subtree_totals(conn, root, year, "checklist").get("enterprises", 0)))
+            result["shared"] = timed(lambda: counts.totals_by_child(conn, root, year, "checklist"), rounds)
     client, original, data_times = app.test_client(), views._panel_data, []
     token = TOKEN.search(client.get("/t/b0000/login").get_data(as_text=True)).group(1)
     if client.post("/t/b0000/login", data={"csrf_token": token, "username": "admin", "password": PASSWORD}).status_code != 302:
@@ -196,10 +192,9 @@ def measure(app, rounds: int) -> dict:
 
     def panel_data(*args):  # the view's own data function, timed
         started = time.perf_counter()
-        try:
-            return original(*args)
-        finally:
-            data_times.append(time.perf_counter() - started)
+        data = original(*args)
+        data_times.append(time.perf_counter() - started)
+        return data
 
     views._panel_data = panel_data
     try:
@@ -210,10 +205,8 @@ def measure(app, rounds: int) -> dict:
             listener = lambda conn, cursor, statement, *rest: seen.append(" ".join(statement.split()))  # noqa: E731
             timed(get, 10)  # warm-up
             sa.event.listen(engine, "before_cursor_execute", listener)
-            try:
-                response = get()
-            finally:
-                sa.event.remove(engine, "before_cursor_execute", listener)
+            response = get()
+            sa.event.remove(engine, "before_cursor_execute", listener)
             if response.status_code != 200 or "基准1市总工会" not in response.get_data(as_text=True):
                 raise RuntimeError(f"the {panel} panel answered {response.status_code} without the first city")
             data_times.clear()
@@ -228,33 +221,30 @@ def run(url: str, args) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     from app.extensions import db, tenancy
     from tenants.cli import ensure_shared_schema
 
-    app = create_app(config(url))
-    rows, problems, results = [], [], {}
+    app, rows, problems, results = create_app(config(url)), [], [], {}
+    ms = lambda pair: f"p50 {pair[0] * 1e3:.1f} / p95 {pair[1] * 1e3:.1f} ms"  # noqa: E731
     with app.app_context():
         ensure_shared_schema()
     for first, last in ((0, args.small), (args.small, args.federations)):
         seconds = grow(url, first, last, args.workers)
         print(f"  built {last} federations in {seconds:.0f} s; load average {os.getloadavg()[0]:.2f}", flush=True)
         results[last] = r = measure(app, args.rounds)
-        towns = sum(1 for row in tree(0, last) if row[2] in TOWN_KINDS)
-        if r["built"] != (last, towns * STATIONS * ENTERPRISES):
-            problems.append(f"at {last}: tenants and enterprises in the summary {r['built']}, expected {(last, towns * STATIONS * ENTERPRISES)}")
-        print(f"  {r['built'][0]} federations, {r['built'][1]:,} enterprises, ~{r['built'][1] * 5.5:,.0f} checklist items", flush=True)
+        expected = (last, STATIONS * ENTERPRISES * sum(1 for row in tree(0, last) if row[2] in TOWN_KINDS))
+        if r["built"] != expected:
+            problems.append(f"at {last}: (tenants, enterprises in the summary) {r['built']}, expected {expected}")
+        print(f"  {last} federations, {r['built'][1]:,} enterprises, ~{r['built'][1] * 5.5:,.0f} checklist items", flush=True)
         for panel in PANELS:
-            (p50, p95), (d50, d95) = r[panel]["request"], r[panel]["data"]
-            figure(rows, f"{panel} panel at {last} federations ({args.rounds} requests)", p95 < 0.100,
-                   f"p50 {p50 * 1e3:.1f} / p95 {p95 * 1e3:.1f} ms (data alone p50 {d50 * 1e3:.1f} / p95 {d95 * 1e3:.1f} ms)", "p95 < 100 ms")
-        figure(rows, f"counts.totals_by_child (checklist) alone at {last} federations", True,
-               f"p50 {r['shared'][0] * 1e3:.1f} / p95 {r['shared'][1] * 1e3:.1f} ms", "—")
+            figure(rows, f"{panel} panel at {last} federations ({args.rounds} requests)", r[panel]["request"][1] < 0.100,
+                   f"{ms(r[panel]['request'])} (data alone {ms(r[panel]['data'])})", "p95 < 100 ms")
+        figure(rows, f"counts.totals_by_child (checklist) alone at {last} federations", True, ms(r["shared"]), "—")
     small, large = results[args.small], results[args.federations]
     figure(rows, f"SQL statements per panel request at {args.small} / {args.federations} federations",
            all(len(small[p]["statements"]) == len(large[p]["statements"]) for p in PANELS),
            ", ".join(f"{p} {len(small[p]['statements'])} / {len(large[p]['statements'])}" for p in PANELS), "the same")
-    for panel in PANELS:
-        ratio = large[panel]["request"][0] / small[panel]["request"][0]
-        p95_ratio = large[panel]["request"][1] / small[panel]["request"][1]
-        figure(rows, f"{panel} panel, p50 at {args.federations} ÷ p50 at {args.small}", ratio <= 1.5,
-               f"{ratio:.2f}× (p95: {p95_ratio:.2f}×)", "≤ 1.5×")
+    for p in PANELS:
+        ratio = [large[p]["request"][i] / small[p]["request"][i] for i in (0, 1)]
+        figure(rows, f"{p} panel, p50 at {args.federations} ÷ p50 at {args.small}", ratio[0] <= 1.5,
+               f"{ratio[0]:.2f}× (p95: {ratio[1]:.2f}×)", "≤ 1.5×")
     print("  the statements of the stations panel request:", *(f"    {s[:160]}" for s in large["stations"]["statements"]), sep="\n")
     with app.app_context():
         tenancy.engines.dispose()
