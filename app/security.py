@@ -3,7 +3,7 @@ own scripts and styles, no inline script, no framing), nosniff, a referrer polic
 signed-in pages."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 # htmx and ECharts are vendored under static/; htmx's own indicator <style> is switched off in
 # base.html's htmx-config, and the templates carry no inline script, handler or style attribute.
@@ -21,7 +21,21 @@ CSP = "; ".join([
 ])
 
 
+def _has_control_characters(values) -> bool:
+    # NUL and the like are never legitimate in a form or a query, and PostgreSQL cannot store NUL.
+    return any(ch in value for value in values for ch in _FORBIDDEN)
+
+
+_FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_control_characters():
+        values = [item for source in (request.args, request.form) for key, got in source.lists() for item in (key, *got)]
+        if _has_control_characters(values):
+            abort(400, description="输入中含有不可见的控制字符，请删除后重试")
+
     @app.after_request
     def headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

@@ -6,8 +6,9 @@ from htmx_flask import request
 
 
 def is_fragment_request() -> bool:
-    """An htmx request that wants a fragment; history restores get the full page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
+    """An htmx request that wants a fragment: not a boosted link or form (hx-boost swaps the whole
+    body, so it needs the page) and not a history restore."""
+    return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):

@@ -24,8 +24,16 @@
       window.echarts.init(el).setOption(options(JSON.parse(el.dataset.chart)));
     });
   }
+  // A page reached through hx-boost inserts ECharts and this script anew, and inserted scripts run
+  // in whatever order they arrive: draw once ECharts is there, whenever that is.
+  function drawWhenReady(root) {
+    if (window.echarts) { draw(root); return; }
+    var library = document.querySelector('script[src*="echarts"]');
+    if (library) { library.addEventListener("load", function () { draw(); }, { once: true }); }
+  }
   document.addEventListener("DOMContentLoaded", function () { draw(); });
-  document.addEventListener("htmx:afterSettle", function (event) { draw(event.target); });
+  document.addEventListener("htmx:afterSettle", function (event) { drawWhenReady(event.target); });
+  drawWhenReady();
   window.addEventListener("resize", function () {
     document.querySelectorAll("[data-chart]").forEach(function (el) { var c = window.echarts && window.echarts.getInstanceByDom(el); if (c) { c.resize(); } });
   });

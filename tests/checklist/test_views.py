@@ -78,7 +78,7 @@ def test_an_invalid_cell_comes_back_with_the_error_beside_the_field(client, make
     response = client.post(f"/t/sanxing/checklist/{first}/2026/wage_negotiation", headers=HX, data={"version": "0", "status": "done"})
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and body.startswith(f'<td id="cell-{first}-wage_negotiation" class="cell editing">')
-    assert 'id="held_on-error">标记为已完成前，请填写举办日期' in body
+    assert f'id="cell-{first}-wage_negotiation-held_on-error">标记为已完成前，请填写举办日期' in body
     with in_tenant(app, tenant) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(ChecklistItem)) == 0
 

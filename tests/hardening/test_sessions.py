@@ -1,5 +1,8 @@
 """Security headers, session renewal at login and throttling per network address."""
-from tests.conftest import PASSWORD, make_app
+import sqlalchemy as sa
+
+from app.auth.models import User
+from tests.conftest import PASSWORD, in_tenant, make_app
 
 
 def test_pages_carry_a_strict_content_security_policy_and_friends(client, make_tenant):
@@ -41,3 +44,13 @@ def test_guessing_from_one_address_across_accounts_and_federations_is_slowed_dow
     other_address = client.post("/t/town-b/login", data={"username": "user2", "password": PASSWORD},
                                 environ_overrides={"REMOTE_ADDR": "10.0.0.9"})
     assert other_address.status_code == 302
+
+
+def test_control_characters_are_refused_before_anything_is_stored(app, client, make_tenant):
+    tenant = make_tenant("zhen")
+    client.post("/t/zhen/login", data={"username": "admin", "password": PASSWORD})
+    response = client.post("/t/zhen/admin/users", data={"username": "nul\x00user", "role": "viewer", "password": "long-enough-1"})
+    assert response.status_code == 400 and "控制字符" in response.get_data(as_text=True)
+    assert client.get("/t/zhen/stations?q=a\x01b").status_code == 400
+    with in_tenant(app, tenant) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1  # only the admin
