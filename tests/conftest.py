@@ -95,11 +95,15 @@ def app(database_url):
 
 
 def _drop_all_tenants():
+    from app.auth.models import LoginFailure
+
     engines = tenancy.engines
     with engines.shared.connect() as conn:
         tenants = registry.all_tenants(conn)
     for tenant in sorted(tenants, key=lambda t: -t.depth):  # leaves first
         drop_tenant(engines, tenant.slug)
+    with engines.shared.connect() as conn, conn.begin():  # per-address login failures are not a tenant's
+        conn.execute(sa.delete(LoginFailure))
 
 
 @pytest.fixture
