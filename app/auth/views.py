@@ -4,7 +4,7 @@ import datetime as dt
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db
 from app.web import is_fragment_request, redirect_after_post, render_page_or_fragment

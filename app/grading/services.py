@@ -3,7 +3,6 @@ They flush and audit; callers commit."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from decimal import Decimal
 
 import sqlalchemy as sa

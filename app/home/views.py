@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.checklist import services as checklist_services
-from app.extensions import db, tenancy
+from app.extensions import tenancy
 from app.stations.access import my_station_ids
 from app.web import render_page_or_fragment
 from tenants import current_tenant, registry
