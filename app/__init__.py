@@ -65,12 +65,15 @@ def _register_models() -> None:
 def _register_provision_hooks() -> None:
     from . import backups
     from .auth.services import create_first_admin
+    from .summaries import counts
 
     if create_first_admin not in tenancy.provision_hooks:
         tenancy.on_provision(create_first_admin)
     if backups.export_files not in tenancy.export_hooks:
         tenancy.export_hooks.append(backups.export_files)
         tenancy.import_hooks.append(backups.after_import)
+    if counts.subtract_from_ancestors not in tenancy.drop_hooks:
+        tenancy.drop_hooks.append(counts.subtract_from_ancestors)
 
 
 def _register_blueprints(app: Flask) -> None:

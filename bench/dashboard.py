@@ -1,18 +1,20 @@
-"""Province dashboard benchmark on PostgreSQL: the three panels' data over 200 and 2,000 federations.
+"""Province dashboard benchmark on PostgreSQL: the four panels' data over 200 and 2,000 federations.
 
 1 province → 13 cities → counties (every 20th) → town/street/industry federations with 5 stations × 30
 enterprises each, this year's checklist (5 tasks an enterprise, about half done, some N activities), 4
-cases and 3 confirmed station scores: ~1.5 M checklist items at 2,000. Real provisioning, bulk inserts,
+cases, 3 confirmed station scores and 10 meetings (6 last year, 4 this): ~1.5 M checklist items at 2,000. Real provisioning, bulk inserts,
 then the summary by the app's own code (`counts.rebuild()` + REBUILDERS, as `jiceng summary rebuild`), in
 --workers processes. Built to 200 federations, measured, grown to N in the same database, measured again:
 the same province root and requests, only the tree below grows. VACUUM ANALYZE + CHECKPOINT before each.
 
 Measured, as the province admin (Flask test client, `HX-Request: true`), --rounds GETs of
-/t/<province>/dashboard/federations/<id>/panels/<checklist|stations|cases>?year=<this year>:
+/t/<province>/dashboard/federations/<id>/panels/<checklist|stations|cases|reduction>?year=<this year>:
 1. each panel request p50/p95, and the view's `_panel_data` alone      target p95 < 100 ms
 2. `counts.totals_by_child` alone (the shared-schema query)             —
 3. SQL statements per panel request                                     target: the same at 200 and N
 4. p50 at N ÷ p50 at 200, per panel                                     target ≤ 1.5×
+Checks: the subtree sums hold every enterprise and meeting built, and equal a recomputation from the
+federations' counts (`counts.rebuild_subtree_sums`, rolled back).
 In a throw-away database `jiceng_bench_dashboard` (dropped at the end, also on failure, unless --keep);
 progress to stderr; exit 1 on a miss or a failed check. 10–15 minutes on 2 CPUs.
 
@@ -37,7 +39,8 @@ import sqlalchemy as sa
 
 BENCH_DB = "jiceng_bench_dashboard"
 PASSWORD = "bench-pass-1"
-PANELS = ("checklist", "stations", "cases")
+PANELS = ("checklist", "stations", "cases", "reduction")
+MEETINGS = (6, 4)  # per town-level federation: last year, this year
 TOWN_KINDS = ("town", "street", "industry")
 SUFFIX = {"town": "镇", "street": "街道", "industry": "行业"}
 STATIONS, ENTERPRISES = 5, 30  # per town-level federation; enterprises per station
@@ -69,6 +72,8 @@ def fill(session, rng: random.Random, today: dt.date) -> None:
     from app.delegation.models import DelegationCase
     from app.demo import stations as demo
     from app.grading.models import StationScore
+    from app.reduction import rules as reduction_rules
+    from app.reduction.models import Meeting
     from app.stations.models import Enterprise, EnterpriseStation, WorkStation
     from app.stations.uscc import example_uscc
 
@@ -97,6 +102,10 @@ def fill(session, rng: random.Random, today: dt.date) -> None:
                       "opened_on": opened, "opened_by": "admin", "due_on": opened + dt.timedelta(days=20) if status != "requested" else None,
                       "amount_recovered": rng.randint(0, 50000) if status in ("closed", "confirmed") else None})
     session.execute(sa.insert(DelegationCase), cases)
+    session.execute(sa.insert(Meeting), [
+        {"title": f"基准会议{n}", "department": "办公室", "held_on": dt.date(y, 3, 1), "year": y, "duration_minutes": 60,
+         "kind": reduction_rules.WORK, "mode": rng.choice(list(reduction_rules.MEETING_MODES)), "created_by": "admin", "updated_by": "admin"}
+        for y, k in zip((year - 1, year), MEETINGS) for n in range(k)])
     session.execute(sa.insert(StationScore), [{"station_id": s, "year": year, "status": "confirmed", "total": rng.randint(60, 98),
                                                "tier": rng.choice(["优秀", "良好", "合格"])} for s in stations[:3]])
 
@@ -166,6 +175,21 @@ def timed(call, rounds: int) -> tuple[float, float]:
     return p50_p95(timings)
 
 
+def sums_equal_a_recount(engine) -> bool:
+    """The subtree sums the writes left equal those recomputed from every federation's counts."""
+    from app.summaries.counts import SubtreeCount, rebuild_subtree_sums
+
+    def read():
+        return {tuple(r[:4]): r[4] for r in conn.execute(sa.select(SubtreeCount.ancestor_id, SubtreeCount.year, SubtreeCount.area,
+                                                                  SubtreeCount.key, SubtreeCount.value).where(SubtreeCount.value != 0))}
+    with engine.connect() as conn:  # a transaction of its own, rolled back
+        kept = read()
+        rebuild_subtree_sums(conn)
+        equal = read() == kept
+        conn.rollback()
+    return equal
+
+
 def measure(app, rounds: int) -> dict:
     """Per panel: request and data timings and statements; the shared query alone; the built totals.
     The requests run outside any app context, so each gets its own, as under a server."""
@@ -178,12 +202,14 @@ def measure(app, rounds: int) -> dict:
     year, result = clock.today().year, {}
     with app.app_context():
         engine = tenancy.engines.shared
+        result["sums_equal_a_recount"] = sums_equal_a_recount(engine)  # before VACUUM: it leaves dead rows
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE shared.tenants, shared.federation_counts, shared.open_case_deadlines")
+            conn.exec_driver_sql("VACUUM ANALYZE shared.tenants, shared.federation_counts, shared.subtree_counts")
             conn.exec_driver_sql("CHECKPOINT")  # the build's dirty pages are not the dashboard's to write
             root = registry.find_by_slug(conn, "b0000")
             result["built"] = (conn.scalar(sa.text("SELECT count(*) FROM shared.tenants")),
-                               int(counts.subtree_totals(conn, root, year, "checklist").get("enterprises", 0)))
+                               int(counts.subtree_totals(conn, root, year, "checklist").get("enterprises", 0)),
+                               int(counts.subtree_totals(conn, root, year, "reduction").get("meetings", 0)))
             result["shared"] = timed(lambda: counts.totals_by_child(conn, root, year, "checklist"), rounds)
     client, original, data_times = app.test_client(), views._panel_data, []
     token = TOKEN.search(client.get("/t/b0000/login").get_data(as_text=True)).group(1)
@@ -229,9 +255,12 @@ def run(url: str, args) -> tuple[list[tuple[str, str, str, str]], list[str]]:
         seconds = grow(url, first, last, args.workers)
         print(f"  built {last} federations in {seconds:.0f} s; load average {os.getloadavg()[0]:.2f}", flush=True)
         results[last] = r = measure(app, args.rounds)
-        expected = (last, STATIONS * ENTERPRISES * sum(1 for row in tree(0, last) if row[2] in TOWN_KINDS))
+        towns = sum(1 for row in tree(0, last) if row[2] in TOWN_KINDS)
+        expected = (last, STATIONS * ENTERPRISES * towns, MEETINGS[1] * towns)
         if r["built"] != expected:
-            problems.append(f"at {last}: (tenants, enterprises in the summary) {r['built']}, expected {expected}")
+            problems.append(f"at {last}: (tenants, enterprises, meetings in the summary) {r['built']}, expected {expected}")
+        if not r["sums_equal_a_recount"]:
+            problems.append(f"at {last}: the subtree sums differ from a recomputation")
         print(f"  {last} federations, {r['built'][1]:,} enterprises, ~{r['built'][1] * 5.5:,.0f} checklist items", flush=True)
         for panel in PANELS:
             figure(rows, f"{panel} panel at {last} federations ({args.rounds} requests)", r[panel]["request"][1] < 0.100,

@@ -122,7 +122,7 @@ def drop_command(slug, yes):
     if not yes:
         _fail("删除不可恢复，请加 --yes 确认")
     try:
-        drop_tenant(tenancy().engines, slug)
+        drop_tenant(tenancy().engines, slug, hooks=tenancy().drop_hooks)
     except ProvisioningError as exc:
         _fail(str(exc))
     click.echo(f"已删除 {slug}")

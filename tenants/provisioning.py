@@ -145,8 +145,10 @@ def set_status(engines: TenantEngines, slug: str, status: str) -> TenantRef:
         return registry.get_by_id(conn, tenant.id)
 
 
-def drop_tenant(engines: TenantEngines, slug: str) -> TenantRef:
-    """Disable the tenant (so no request binds to it), then drop its schema or file and its row."""
+def drop_tenant(engines: TenantEngines, slug: str, hooks: Iterable[Callable] = ()) -> TenantRef:
+    """Disable the tenant (so no request binds to it), then drop its schema or file and its row.
+    Each ``hook(conn, tenant)`` runs in the dropping transaction, before the row goes (to take the
+    tenant out of whatever the application keeps about it in the shared schema)."""
     with engines.shared.connect() as conn:
         tenant = registry.find_by_slug(conn, slug)
         if tenant is None:
@@ -156,6 +158,8 @@ def drop_tenant(engines: TenantEngines, slug: str) -> TenantRef:
     set_status(engines, slug, registry.DISABLED)
     engines.forget(tenant.schema_name)
     with engines.shared.connect() as conn, conn.begin():
+        for hook in hooks:
+            hook(conn, tenant)
         if not engines.is_sqlite:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {quote_schema(tenant.schema_name)} CASCADE")
         conn.execute(tenants_table.delete().where(tenants_table.c.id == tenant.id))

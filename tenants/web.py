@@ -23,6 +23,8 @@ class Tenancy:
         # Backups: export_hooks(tenant) → ArchiveFiles to add; import_hooks(tenant, files) after a restore.
         self.export_hooks: list = []
         self.import_hooks: list = []
+        # drop_hooks(conn, tenant) in the transaction that drops a tenant, before its row goes.
+        self.drop_hooks: list = []
         if app is not None:
             self.init_app(app, db)
 

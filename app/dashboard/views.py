@@ -16,6 +16,7 @@ from app.delegation import services as delegation
 from app.excel import Sheet, write_workbook
 from app.stations import rules as station_rules
 from app.stations import services as stations
+from app.summaries import counts
 from app.web import render_page_or_fragment
 from tenants import current_tenant, registry
 from tenants.web import reading, registry_connection
@@ -58,20 +59,23 @@ def index(tenant_id=None):
 
 
 def _reduction_data(root, year: int) -> dict:
-    """The reduction roll-up (its own shared summary) summed per child subtree, with the targets."""
-    from app.extensions import db
+    """The reduction figures (their counts area) of this year and last, per child subtree, against the targets."""
     from app.reduction import rules as reduction_rules
-    from app.reduction import summary as reduction_summary
+    from app.reduction.summary import SUMMARY_FIGURES, RollupRow
 
-    rows = reduction_summary.rollup(db.session, root, year)
+    def row(this: dict, last: dict) -> RollupRow:
+        return RollupRow(0, "", "", 0, {n: int(this.get(n, 0)) for n in SUMMARY_FIGURES}, {n: int(last.get(n, 0)) for n in SUMMARY_FIGURES})
+
     with registry_connection() as conn:
+        this_year = counts.totals_by_child(conn, root, year, "reduction")
+        last_year = counts.totals_by_child(conn, root, year - 1, "reduction")
         children = registry.children(conn, root)
-    groups = [(root, f"{root.name}（本级）", [r for r in rows if r.tenant_id == root.id])]
-    groups += [(c, c.name, [r for r in rows if r.path.startswith(c.path)]) for c in children]
-    lines = [services.Region(tenant, label, _reduction_values(reduction_summary.totals(members), reduction_rules))
-             for tenant, label, members in groups if members]
-    total = services.Region(None, "合计", _reduction_values(reduction_summary.totals(rows), reduction_rules))
-    return {"lines": lines, "total": total}
+    groups = [(root, f"{root.name}（本级）")] if this_year.get(root.id) or last_year.get(root.id) else []
+    groups += [(child, child.name) for child in children]
+    lines = [services.Region(tenant, label, _reduction_values(row(this_year.get(tenant.id, {}), last_year.get(tenant.id, {})), reduction_rules))
+             for tenant, label in groups]
+    total = row(*({n: sum(line.get(n, 0) for line in by.values()) for n in SUMMARY_FIGURES} for by in (this_year, last_year)))
+    return {"lines": lines, "total": services.Region(None, "合计", _reduction_values(total, reduction_rules))}
 
 
 def _reduction_values(row, reduction_rules) -> dict:

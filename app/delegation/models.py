@@ -142,16 +142,3 @@ class CaseEscalation(db.Model):
 
     def is_overdue(self, today: dt.date) -> bool:
         return rules.is_overdue(self.status, self.due_on, today)
-
-
-class OpenCaseDeadline(db.Model):
-    """Due dates of open cases, shared: whether a case is overdue changes with the calendar, not with
-    a write, so upper federations count overdue cases at read time from this index."""
-
-    __tablename__ = "open_case_deadlines"
-    __table_args__ = (sa.Index("ix_open_case_deadlines_due_on", "due_on"), {"schema": SHARED_SCHEMA})
-
-    tenant_id: Mapped[int] = mapped_column(BigId, sa.ForeignKey(tenants_table.c.id, ondelete="CASCADE"), primary_key=True)
-    case_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
-    year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    due_on: Mapped[dt.date] = mapped_column(sa.Date, nullable=False)

@@ -19,7 +19,7 @@ from tenants.binding import bound_tenant
 from tenants.registry import TenantRef
 
 from . import rules
-from .models import CaseEnterprise, CaseEscalation, CaseEvent, DelegationCase, DuesEntry, OpenCaseDeadline
+from .models import CaseEnterprise, CaseEscalation, CaseEvent, DelegationCase, DuesEntry
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +49,10 @@ def _event(case: DelegationCase, action: str, actor: str, text: str = "", happen
 
 
 def _after_change(case: DelegationCase) -> None:
-    """Keep the shared mirror of an escalated case, the open cases' deadlines and the yearly counts
-    in this transaction."""
+    """Keep the shared mirror of an escalated case and the yearly counts (open cases' due dates
+    included) in this transaction."""
     db.session.flush()
     origin = bound_tenant(db.session())
-    deadline = db.session.get(OpenCaseDeadline, (origin.id, case.id))
-    if case.status in rules.OPEN and case.due_on is not None:
-        if deadline is None:
-            db.session.add(OpenCaseDeadline(tenant_id=origin.id, case_id=case.id, year=case.opened_on.year, due_on=case.due_on))
-        else:
-            deadline.due_on = case.due_on
-    elif deadline is not None:
-        db.session.delete(deadline)
     if case.escalated_to is not None:
         mirror = db.session.scalar(sa.select(CaseEscalation).where(
             CaseEscalation.origin_tenant_id == origin.id, CaseEscalation.case_id == case.id))
@@ -70,6 +62,7 @@ def _after_change(case: DelegationCase) -> None:
         mirror.handler_tenant_id, mirror.number, mirror.kind = case.escalated_to, case.number, case.kind
         mirror.title, mirror.status, mirror.due_on = case.title, case.status, case.due_on
     counts.refresh("delegation", case.opened_on.year)
+    counts.refresh("deadlines", case.opened_on.year)
 
 
 def _transition(case: DelegationCase, action: str, actor: str) -> None:
@@ -266,7 +259,7 @@ def recount(year: int) -> dict[str, Decimal]:
                                               .where(in_year).group_by(DelegationCase.kind, DelegationCase.status)):
         values[f"kind:{kind}"] = values.get(f"kind:{kind}", Decimal(0)) + n
         values[f"status:{status}"] = values.get(f"status:{status}", Decimal(0)) + n
-    # Overdue is not counted here: it changes with the date; see OpenCaseDeadline.
+    # Overdue is not counted here: it changes with the date, not with a write (see count_deadlines).
     sums = db.session.execute(sa.select(
         sa.func.coalesce(sa.func.sum(DelegationCase.amount_recovered), 0), sa.func.coalesce(sa.func.sum(DelegationCase.workers_helped), 0),
         sa.func.coalesce(sa.func.sum(DelegationCase.workers_covered), 0)).where(in_year)).one()
@@ -274,26 +267,30 @@ def recount(year: int) -> dict[str, Decimal]:
     return values
 
 
+DUE = "due:"  # the deadlines area's keys: "due:2026-03-05" → open cases of the year due that day
+
+
+@counts.area("deadlines", years_with_data)
+def count_deadlines(year: int) -> dict[str, Decimal]:
+    """Open cases opened in the year, by due date: whether a case is overdue changes with the calendar,
+    not with a write, so upper federations sum the dates before today when they read."""
+    in_year = sa.and_(DelegationCase.opened_on >= dt.date(year, 1, 1), DelegationCase.opened_on <= dt.date(year, 12, 31))
+    query = (sa.select(DelegationCase.due_on, sa.func.count()).where(
+        in_year, DelegationCase.status.in_(rules.OPEN), DelegationCase.due_on.is_not(None)).group_by(DelegationCase.due_on))
+    return {f"{DUE}{due_on.isoformat()}": Decimal(n) for due_on, n in db.session.execute(query)}
+
+
 def overdue_by_child(conn: sa.Connection, root: TenantRef, year: int, today: dt.date) -> dict[int, int]:
     """Overdue open cases of the year for each child of root (its subtree) and the root itself."""
-    from tenants.registry import tenants_table
-
-    t, child = tenants_table, tenants_table.alias("child")
-    overdue = (OpenCaseDeadline.year == year, OpenCaseDeadline.due_on < today)
-    below = (sa.select(child.c.id, sa.func.count()).select_from(child).join(t, t.c.path.startswith(child.c.path))
-             .join(OpenCaseDeadline, OpenCaseDeadline.tenant_id == t.c.id).where(child.c.parent_id == root.id, *overdue)
-             .group_by(child.c.id))
-    own = sa.select(sa.literal(root.id), sa.func.count()).select_from(OpenCaseDeadline).where(OpenCaseDeadline.tenant_id == root.id, *overdue)
-    return {tenant_id: n for tenant_id, n in conn.execute(below.union_all(own)) if n}
+    due_before_today = lambda key: sa.and_(key >= DUE, key < f"{DUE}{today.isoformat()}")  # noqa: E731
+    return {tenant_id: int(n) for tenant_id, n in counts.sum_by_child(conn, root, year, "deadlines", due_before_today).items()}
 
 
 def rebuild_shared(tenant: TenantRef) -> None:
-    """Recreate this federation's rows of the shared deadline index and escalation mirror from its cases."""
-    db.session.execute(sa.delete(OpenCaseDeadline).where(OpenCaseDeadline.tenant_id == tenant.id))
+    """Recreate this federation's rows of the shared escalation mirror from its cases."""
     db.session.execute(sa.delete(CaseEscalation).where(CaseEscalation.origin_tenant_id == tenant.id))
     db.session.flush()
-    for case in db.session.scalars(sa.select(DelegationCase).where(
-            sa.or_(DelegationCase.escalated_to.is_not(None), DelegationCase.due_on.is_not(None)))):
+    for case in db.session.scalars(sa.select(DelegationCase).where(DelegationCase.escalated_to.is_not(None))):
         _after_change(case)
 
 

@@ -4,11 +4,13 @@ triggers, Citus-friendly), so the roll-up of a subtree is one query, never a loo
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit.models import utcnow
+from app.extensions import db
 from app.summaries import counts
 from tenants.registry import TenantRef, tenants_table
 
@@ -55,10 +57,17 @@ def upsert(session, tenant_id: int, year: int, figures: dict[str, int]) -> None:
 
 
 def refresh(session, tenant: TenantRef, years) -> None:
-    """Recount the given years of the bound federation and upsert their rows (same transaction)."""
+    """Recount the given years of the bound federation and upsert their rows (same transaction), and
+    the same figures as shared counts (what upper federations' dashboards sum per subtree)."""
     session.flush()
     for year in sorted(set(years)):
         upsert(session, tenant.id, year, count_year(session, year))
+    counts.refresh("reduction", *years)
+
+
+@counts.area("reduction", lambda: years_with_data(db.session))
+def recount(year: int) -> dict[str, Decimal]:
+    return {name: Decimal(n) for name, n in count_year(db.session, year).items()}
 
 
 def stored(session, tenant_id: int) -> dict[int, dict[str, int]]:
@@ -79,7 +88,7 @@ def rebuild_in(session, tenant: TenantRef) -> dict[int, dict[str, int]]:
 def rebuild_reduction_summary(tenant: TenantRef) -> dict[int, dict[str, int]]:
     """rebuild_in() in a session of its own, committed: one session per federation, so no object
     leaks between tenants."""
-    from app.extensions import db, tenancy
+    from app.extensions import tenancy
 
     session = db.tenant_session(tenancy.engines, tenant)
     try:
@@ -93,8 +102,6 @@ def rebuild_reduction_summary(tenant: TenantRef) -> dict[int, dict[str, int]]:
 def _rebuild_with_the_others(tenant: TenantRef) -> None:
     """For `jiceng summary rebuild` and restores: the summary rows, and the shared texts and
     fingerprints of the federation's documents (which lower federations' checks read)."""
-    from app.extensions import db
-
     from . import duplication
 
     rebuild_in(db.session, tenant)

@@ -18,7 +18,8 @@ summary_cli = AppGroup("summary", help="The shared summaries that upper federati
 @summary_cli.command("rebuild")
 @click.option("--tenant", "slug", default=None, help="only this federation")
 def rebuild_command(slug):
-    """Recount every federation's summaries (or one's), one transaction per federation."""
+    """Recount every federation's summaries (or one's), one transaction per federation, then every
+    ancestor's subtree sums from them (one statement, for all federations)."""
     with tenancy.engines.shared.connect() as conn:
         tenants = registry.all_tenants(conn)
     if slug:
@@ -36,4 +37,6 @@ def rebuild_command(slug):
         finally:
             db.session.remove()
         click.echo(f"{tenant.slug}\t{rows}")
-    click.echo(f"已重算 {len(tenants)} 个工会的汇总数据。")
+    with tenancy.engines.shared.begin() as conn:
+        sums = counts.rebuild_subtree_sums(conn)
+    click.echo(f"已重算 {len(tenants)} 个工会的汇总数据，各级合计 {sums} 行。")

@@ -28,3 +28,19 @@ class FederationCount(db.Model):
     area: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
     value: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False)
+
+
+class SubtreeCount(db.Model):
+    """The same counts summed over each federation's whole subtree (itself included), kept per ancestor.
+
+    A write adds its change (new − old) to the rows of every federation on its path, in the same
+    transaction, so a dashboard reads one row per child and key whatever the size of the tree."""
+
+    __tablename__ = "subtree_counts"
+    __table_args__ = {"schema": SHARED_SCHEMA}
+
+    ancestor_id: Mapped[int] = mapped_column(BigId, sa.ForeignKey(tenants_table.c.id, ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    area: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(18, 2), nullable=False)
