@@ -195,3 +195,15 @@ def test_concurrent_writers_under_one_county_lose_nothing_and_do_not_deadlock(ap
     assert sums[(county.id, 2026, "checklist", "enterprises")] == 4 * per_thread
     assert sums[(towns[0].id, 2026, "checklist", "enterprises")] == 2 * per_thread
     assert sums == recounted_sums(app)
+
+
+def test_a_restored_federation_adds_its_counts_to_its_new_ancestors(app, client, make_tenant, make_station, tmp_path):
+    city, county1, county2, towns, enterprises = tree(make_tenant, make_station)
+    random_edits(client, enterprises, 10, seed=9)
+    before = stored_sums(app)[(county2.id, 2026, "checklist", "enterprises")]
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "export", "zhen1", str(tmp_path / "zhen1.zip")]).exit_code == 0
+    result = runner.invoke(args=["tenants", "import", str(tmp_path / "zhen1.zip"), "zhen1-copy", "--parent", "xian2"])
+    assert result.exit_code == 0, result.output
+    assert stored_sums(app)[(county2.id, 2026, "checklist", "enterprises")] == before + counts_of(app, towns[0])
+    assert stored_sums(app) == recounted_sums(app)
