@@ -11,6 +11,12 @@ def is_fragment_request() -> bool:
     return bool(request.htmx) and not request.htmx.boosted and not request.htmx.history_restore_request
 
 
+def form_errors_text(form) -> str:
+    """A form's errors as one line, for flash() or a line's error slot. Messages given as lazy_gettext
+    are LazyString, which str.join refuses."""
+    return "；".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
     """The fragment alone for htmx, the full page otherwise; caches keep the two apart."""
     template = fragment if is_fragment_request() else page

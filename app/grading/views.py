@@ -13,7 +13,7 @@ from app.excel import Sheet, write_workbook
 from app.extensions import db
 from app.stations import rules as station_rules
 from app.stations.access import can_edit_station, require, station_or_404
-from app.web import is_fragment_request
+from app.web import form_errors_text, is_fragment_request
 
 from . import bp, rules, services
 from .forms import EntryForm, ItemForm, ReasonForm, TiersForm
@@ -85,7 +85,7 @@ def set_entry(station_id, item_id):
         else:
             db.session.commit()
     else:
-        errors[item.id] = "；".join(e for errs in form.errors.values() for e in errs)
+        errors[item.id] = form_errors_text(form)
     if is_fragment_request():
         grading = services.grading_for(station, year)
         line = next(line for line in grading.grade.lines if line.item.key == item.id)

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from app import clock
 from app.auth.access import admin_required
 from app.extensions import db
-from app.web import is_fragment_request, redirect_after_post, render_page_or_fragment
+from app.web import form_errors_text, is_fragment_request, redirect_after_post, render_page_or_fragment
 from app.workdays import services as calendar_services
 from app.workdays import work_calendar
 from app.workdays.calendar import PACKAGE
@@ -403,7 +403,7 @@ def override(flag_id):
     if is_fragment_request():
         return render_page_or_fragment("reduction/_flag.html", "reduction/_flag.html", status=status, flag=flag,
                                        override_form=form)
-    flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+    flash(form_errors_text(form), "error")
     return redirect(subject_url(flag))
 
 

@@ -43,6 +43,17 @@ def test_a_new_chief_ends_the_previous_chiefs_term_and_history_is_kept(app, clie
     assert "李四" in page and "历任人员（1）" in page
 
 
+def test_a_refused_person_is_explained_in_chinese_and_nothing_is_stored(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, _ = make_station(tenant, enterprises=0)
+    login_as(tenant)
+    response = client.post(f"/t/sanxing/stations/{station_id}/people", data={
+        "name": "", "role": "staff", "source": "backbone_chair", "started_on": "2026-05-01"}, follow_redirects=True)
+    assert response.status_code == 200 and "请填写姓名" in response.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:
+        assert session.scalar(sa.select(sa.func.count(StationRole.id))) == 0
+
+
 def test_the_database_allows_one_current_chief_only(app, make_tenant, make_station):
     tenant = make_tenant("sanxing")
     station_id, _ = make_station(tenant, chief="chief1")
