@@ -1,9 +1,11 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from . import rules
 
@@ -31,6 +33,15 @@ class ItemForm(FlaskForm):
     delegates_present = IntegerField(_l("实到代表"), validators=_COUNT)
     motions_adopted = IntegerField(_l("通过议案"), validators=_COUNT)
     activity_kind = StringField(_l("形式"), validators=[Optional(), Length(max=50)])
+
+    def validate_version(self, field):
+        # The version the page was loaded at, sent back hidden: anything but a whole number was not sent by our page.
+        if not re.fullmatch(r"[0-9]{1,9}", (field.data or "0").strip()):
+            raise ValidationError(_l("表单已失效，请刷新页面后重新填写"))
+
+    def loaded_version(self) -> int:
+        """The version the form was loaded at (0 for an item not yet saved); call after validation."""
+        return int((self.version.data or "0").strip())
 
     def values(self, task: str) -> dict:
         """The submitted values for the fields this task has."""

@@ -113,7 +113,7 @@ def edit_task(enterprise_id, year, task):
         if form.validate_on_submit():
             try:
                 item = services.save_task(enterprise, year, task, form.values(task),
-                                          expected_version=int(form.version.data or 0), actor=current_user.username)
+                                          expected_version=form.loaded_version(), actor=current_user.username)
             except services.ChecklistError as exc:
                 _attach_problems(form, exc.problems)
                 status = 422
@@ -201,7 +201,7 @@ def item(item_id):
         require(editable)
         if form.validate_on_submit():
             try:
-                services.update_item(item, form.values(item.task), expected_version=int(form.version.data or 0), actor=current_user.username)
+                services.update_item(item, form.values(item.task), expected_version=form.loaded_version(), actor=current_user.username)
             except services.ChecklistError as exc:
                 _attach_problems(form, exc.problems)
                 status = 422

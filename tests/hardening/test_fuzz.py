@@ -90,12 +90,6 @@ def bug_of(problem: fz.Problem) -> str | None:
 KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "get:auth.audit:/t/<slug>/admin/audit": {"sqlite": ('B4', 'B8'), "postgresql": ('B4', 'B8')},
     "paths:huge numbers": {"sqlite": ('B12',), "postgresql": ('B12',)},
-    "post:checklist.edit_task[cultural_activity]": {"sqlite": ('B2',), "postgresql": ('B2',)},
-    "post:checklist.edit_task[labour_competition]": {"sqlite": ('B2',), "postgresql": ('B2',)},
-    "post:checklist.edit_task[member_congress]": {"sqlite": ('B2',), "postgresql": ('B2',)},
-    "post:checklist.edit_task[wage_negotiation]": {"sqlite": ('B2',), "postgresql": ('B2',)},
-    "post:checklist.edit_task[workers_congress]": {"sqlite": ('B2',), "postgresql": ('B2',)},
-    "post:checklist.item": {"sqlite": ('B2',), "postgresql": ('B2',)},
     "post:delegation.act[close]": {"sqlite": ('B4',), "postgresql": ('B4', 'B5')},
     "post:delegation.dues": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
     "post:delegation.escalated_act[close]": {"sqlite": ('B4',), "postgresql": ('B4', 'B5')},
