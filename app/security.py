@@ -33,6 +33,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_control_characters():
         values = [item for source in (request.args, request.form) for key, got in source.lists() for item in (key, *got)]
+        # An upload's own name too: it is kept (cleaned) as the file's display name.
+        values += [item for key, uploads in request.files.lists() for item in (key, *(u.filename or "" for u in uploads))]
         if _has_control_characters(values):
             abort(400, description="输入中含有不可见的控制字符，请删除后重试")
 

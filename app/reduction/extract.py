@@ -7,11 +7,12 @@ import re
 import zipfile
 import xml.etree.ElementTree as ET
 
-from app.checklist.evidence import DOCX, sniff
+from app.checklist.evidence import DOCX, FileKind, safe_display_name, sniff
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 20 * 1024 * 1024  # a zip bomb stops here
 REFUSED = "只能上传 Word 文档（.docx）或纯文本文件（.txt）"
+TEXT = FileKind("txt", "text/plain", "txt", "纯文本文件")
 
 
 class ExtractionError(ValueError):
@@ -27,6 +28,12 @@ def extract_text(filename: str, data: bytes) -> str:
     if kind is not None or not (filename or "").lower().endswith(".txt"):
         raise ExtractionError(REFUSED)
     return _plain_text(data)
+
+
+def display_name(filename: str, data: bytes) -> str:
+    """The uploader's name for a file extract_text read, fit to show: no path, no control or bidi characters,
+    ending in .docx or .txt as its content is."""
+    return safe_display_name(filename, DOCX if sniff(data) is DOCX else TEXT)
 
 
 def _docx_text(data: bytes) -> str:

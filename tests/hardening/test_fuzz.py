@@ -106,8 +106,8 @@ KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "post:stations.settings": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
     "post:stations.show": {"sqlite": ('B7',), "postgresql": ('B7',)},
     "upload:reduction.check": {"sqlite": ('B9',), "postgresql": ('B9',)},
-    "upload:reduction.document": {"sqlite": ('B9', 'B11'), "postgresql": ('B3', 'B9', 'B11')},
-    "upload:reduction.new_document": {"sqlite": ('B9', 'B11'), "postgresql": ('B3', 'B9', 'B11')},
+    "upload:reduction.document": {"sqlite": ('B9',), "postgresql": ('B9',)},
+    "upload:reduction.new_document": {"sqlite": ('B9',), "postgresql": ('B9',)},
 }
 
 

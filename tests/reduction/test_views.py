@@ -67,6 +67,18 @@ def test_the_text_comes_from_an_uploaded_docx_or_txt_and_other_files_are_refused
     assert bodies == {"意见.docx": "第一段：减少发文。\n第二段：压缩会议。", "通知.txt": "纯文本全文，GB 编码。"}
 
 
+def test_an_uploaded_files_name_is_kept_only_as_a_display_name(app, client, tree, login_as):
+    login_as(tree["haimen"])
+    for name in ("../../etc/意见.docx", "草稿/\u202e通知.exe"):
+        response = client.post("/t/haimen/reduction/documents/new", data={
+            **DOCUMENT_FORM, "number": "", "title": f"通知{len(name)}", "file": (io.BytesIO(docx("全文。")), name)},
+            content_type="multipart/form-data")
+        assert response.status_code == 302
+    with in_tenant(app, tree["haimen"]) as session:
+        names = set(session.scalars(sa.select(Document.source_name)))
+    assert names == {"意见.docx", "通知.docx"}
+
+
 def test_the_document_register_filters_with_htmx(client, tree, register, login_as):
     register(tree["haimen"], title="普发甲", department="组织部", body=INDEPENDENT_DRAFT)
     register(tree["haimen"], title="简报乙", doc_type="briefing", is_routine=True, department="宣传部", body="简报：" + INDEPENDENT_DRAFT)
