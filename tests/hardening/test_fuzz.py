@@ -105,9 +105,6 @@ KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "post:stations.set_budget": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
     "post:stations.settings": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
     "post:stations.show": {"sqlite": ('B7',), "postgresql": ('B7',)},
-    "upload:reduction.check": {"sqlite": ('B9',), "postgresql": ('B9',)},
-    "upload:reduction.document": {"sqlite": ('B9',), "postgresql": ('B9',)},
-    "upload:reduction.new_document": {"sqlite": ('B9',), "postgresql": ('B9',)},
 }
 
 
