@@ -81,6 +81,7 @@ def set_entry(station_id, item_id):
             services.set_entry(station, year, item, form.value.data, form.reason.data, actor=current_user.username,
                                is_admin=current_user.is_admin)
         except services.GradingError as exc:
+            db.session.rollback()  # set_entry may have flushed the station's draft score: a refusal stores nothing
             errors[item.id] = str(exc)
         else:
             db.session.commit()

@@ -95,7 +95,7 @@ KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "post:delegation.escalated_act[close]": {"sqlite": ('B4',), "postgresql": ('B4', 'B5')},
     "post:grading.save_item[item]": {"sqlite": ('B6',), "postgresql": ('B6',)},
     "post:grading.save_item[new]": {"sqlite": ('B6',), "postgresql": ('B6',)},
-    "post:grading.set_entry": {"sqlite": ('B6', 'B10'), "postgresql": ('B6', 'B10')},
+    "post:grading.set_entry": {"sqlite": ('B6',), "postgresql": ('B6',)},
     "post:reduction.inspection": {"sqlite": ('B8',), "postgresql": ('B8',)},
     "post:reduction.new_inspection": {"sqlite": ('B8',), "postgresql": ('B8',)},
     "post:stations.add_expense": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
