@@ -5,16 +5,15 @@ from flask import make_response, render_template
 from htmx_flask import request
 from werkzeug.routing import IntegerConverter
 
-# The largest id a BIGINT (PostgreSQL) or an INTEGER (SQLite) holds; both refuse to compare with a larger one.
-MAX_PATH_INT = 2**63 - 1
+from app.forms import MAX_ID
 
 
 class BoundedIntegerConverter(IntegerConverter):
     """`<int:...>` as werkzeug's, but bounded by what the database can compare: a larger id or year in the
     path is not found (404) rather than a database error (500). Registered as the app's `int`."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_PATH_INT, signed=False):
-        super().__init__(map, fixed_digits, min, max if max is not None else MAX_PATH_INT, signed)
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max if max is not None else MAX_ID, signed)
 
 
 def is_fragment_request() -> bool:

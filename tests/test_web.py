@@ -3,7 +3,8 @@ import pytest
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import Map, Rule
 
-from app.web import MAX_PATH_INT, BoundedIntegerConverter
+from app.forms import MAX_ID
+from app.web import BoundedIntegerConverter
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def adapter():
 
 def test_an_id_the_database_can_compare_is_matched(adapter):
     assert adapter.match("/stations/7") == ("station", {"station_id": 7})
-    assert adapter.match(f"/stations/{MAX_PATH_INT}") == ("station", {"station_id": MAX_PATH_INT})
+    assert adapter.match(f"/stations/{MAX_ID}") == ("station", {"station_id": MAX_ID})
 
 
 @pytest.mark.parametrize("value", [str(2**63), str(10**30), "9" * 60])

@@ -6,17 +6,19 @@ from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.forms import FitsNumeric, SingleLine
+
 from . import rules
 
 
 class EntryForm(FlaskForm):
-    value = DecimalField(_l("得分或填报值"), places=2, validators=[Optional()])
-    reason = StringField(_l("理由"), validators=[Optional(), Length(max=500)])
+    value = DecimalField(_l("得分或填报值"), places=2, validators=[Optional(), FitsNumeric(12, 2)])
+    reason = StringField(_l("理由"), validators=[Optional(), Length(max=500), SingleLine()])
 
 
 class ItemForm(FlaskForm):
-    category = StringField(_l("类别"), validators=[DataRequired(_l("请填写类别")), Length(max=50)])
-    name = StringField(_l("考核项目"), validators=[DataRequired(_l("请填写项目名称")), Length(max=100)])
+    category = StringField(_l("类别"), validators=[DataRequired(_l("请填写类别")), Length(max=50), SingleLine()])
+    name = StringField(_l("考核项目"), validators=[DataRequired(_l("请填写项目名称")), Length(max=100), SingleLine()])
     kind = SelectField(_l("计分方式"), choices=[SelectChoice(c, _l(label)) for c, label in rules.KINDS.items()])
     metric = SelectField(
         _l("计算指标或否决条件"),
@@ -25,9 +27,9 @@ class ItemForm(FlaskForm):
         + [SelectChoice(c, _l(label)) for c, label in rules.VETOES.items()]
         + [SelectChoice("manual", _l("人工认定的否决"))],
     )
-    max_points = DecimalField(_l("满分"), places=1, validators=[InputRequired(_l("请填写满分")), NumberRange(min=0, max=100)])
-    target = DecimalField(_l("满分标准（可选）"), places=2, validators=[Optional()])
-    brackets = StringField(_l("分档（门槛:得分；…）"), validators=[Optional(), Length(max=200)])
+    max_points = DecimalField(_l("满分"), places=1, validators=[InputRequired(_l("请填写满分")), FitsNumeric(5, 1), NumberRange(min=0, max=100)])
+    target = DecimalField(_l("满分标准（可选）"), places=2, validators=[Optional(), FitsNumeric(8, 2)])
+    brackets = StringField(_l("分档（门槛:得分；…）"), validators=[Optional(), Length(max=200), SingleLine()])
 
 
 class ReasonForm(FlaskForm):

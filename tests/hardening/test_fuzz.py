@@ -90,21 +90,6 @@ def bug_of(problem: fz.Problem) -> str | None:
 # python -m tests.hardening.fuzz_support /tmp/fuzz.jsonl prints it.
 KNOWN: dict[str, dict[str, tuple[str, ...]]] = {
     "get:auth.audit:/t/<slug>/admin/audit": {"sqlite": ('B4', 'B8'), "postgresql": ('B4', 'B8')},
-    "post:delegation.act[close]": {"sqlite": ('B4',), "postgresql": ('B4', 'B5')},
-    "post:delegation.dues": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
-    "post:delegation.escalated_act[close]": {"sqlite": ('B4',), "postgresql": ('B4', 'B5')},
-    "post:grading.save_item[item]": {"sqlite": ('B6',), "postgresql": ('B6',)},
-    "post:grading.save_item[new]": {"sqlite": ('B6',), "postgresql": ('B6',)},
-    "post:grading.set_entry": {"sqlite": ('B6',), "postgresql": ('B6',)},
-    "post:reduction.inspection": {"sqlite": ('B8',), "postgresql": ('B8',)},
-    "post:reduction.new_inspection": {"sqlite": ('B8',), "postgresql": ('B8',)},
-    "post:stations.add_expense": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
-    "post:stations.enterprise": {"sqlite": ('B4',), "postgresql": ('B4',)},
-    "post:stations.index": {"sqlite": ('B7',), "postgresql": ('B7',)},
-    "post:stations.new_enterprise": {"sqlite": ('B4',), "postgresql": ('B4',)},
-    "post:stations.set_budget": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
-    "post:stations.settings": {"sqlite": ('B6',), "postgresql": ('B5', 'B6')},
-    "post:stations.show": {"sqlite": ('B7',), "postgresql": ('B7',)},
 }
 
 

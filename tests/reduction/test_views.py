@@ -168,6 +168,17 @@ def test_inspections_choose_targets_below_and_the_page_says_when_the_calendar_do
     assert 'id="calendar-notice"' in unknown and "目前按周末推算公休日" in unknown and "录入 2099 年" not in unknown
 
 
+def test_an_inspection_at_the_end_of_the_calendar_is_refused_with_a_message(client, tree, login_as):
+    login_as(tree["haimen"])
+    data = {"title": "年度考核", "department": "组织部", "kind": "assessment", "starts_on": "9999-12-31", "ends_on": "9999-12-31",
+            "items": "8", "targets": [str(tree["sanxing"].id)]}
+    refused = client.post("/t/haimen/reduction/inspections/new", data=data)
+    assert refused.status_code == 422 and "日期应在 1900 年至 2100 年之间" in refused.get_data(as_text=True)
+    too_many = client.post("/t/haimen/reduction/inspections/new", data={**data, "starts_on": "2026-05-06", "ends_on": "2026-05-06",
+                                                                        "items": "2147483648"})
+    assert too_many.status_code == 422 and "数值过大，不能超过 1000 万" in too_many.get_data(as_text=True)
+
+
 def test_province_administrators_enter_an_unknown_years_holidays(client, tree, login_as, register, app):
     inspection_id = register(tree["haimen"], "inspection", targets=[tree["sanxing"].id], starts_on=D(2099, 1, 1), ends_on=D(2099, 1, 2))
     login_as(tree["haimen"])

@@ -203,6 +203,29 @@ def test_a_receipt_is_checked_by_content_and_served_only_to_its_federation(clien
     assert client.get(f"/t/town-b/stations/{station_id}/expenses/1/receipt").status_code == 404
 
 
+def test_counts_and_amounts_the_columns_cannot_hold_are_refused_and_nothing_is_stored(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, (enterprise_id,) = make_station(tenant, enterprises=1)
+    login_as(tenant)
+    for workers, message in (("2147483648", "数值过大，不能超过 1000 万"), ("9" * 60, "数值过大，不能超过 1000 万"), ("-1", "不能为负数")):
+        refused = client.post(f"/t/sanxing/enterprises/{enterprise_id}", data=enterprise_values(workers=workers, members=""))
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    for amount, message in (("NaN", "请填写有效的数字"), ("sNaN", "请填写有效的数字"), ("Infinity", "请填写有效的数字"),
+                            ("1e30", "数值超出范围，应在 ±9,999,999,999.99 之内"), ("1E+999999999", "数值超出范围，应在 ±9,999,999,999.99 之内")):
+        budget = client.post(f"/t/sanxing/stations/{station_id}/budget?year=2026", data={"amount": amount})
+        assert budget.status_code == 422 and message in budget.get_data(as_text=True)
+        expense = client.post(f"/t/sanxing/stations/{station_id}/expenses", data={"spent_on": "2026-04-01", "amount": amount, "category": "office"})
+        assert expense.status_code == 422 and message in expense.get_data(as_text=True)
+        settings = client.post("/t/sanxing/settings", data={"default_station_budget": amount})
+        assert settings.status_code == 422 and message in settings.get_data(as_text=True)
+    late = client.post(f"/t/sanxing/stations/{station_id}/expenses", data={"spent_on": "9999-12-31", "amount": "1", "category": "office"})
+    assert late.status_code == 422 and "日期应在 1900 年至 2100 年之间" in late.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:
+        assert session.scalar(sa.select(Enterprise.workers).where(Enterprise.id == enterprise_id)) == 50
+        assert session.scalar(sa.select(sa.func.count(StationExpense.id))) == 0
+    assert "30,000.00" in client.get(f"/t/sanxing/stations/{station_id}/budget?year=2026").get_data(as_text=True)
+
+
 def test_a_chief_edits_only_their_own_station(client, make_tenant, login_as, make_station):
     tenant = make_tenant("sanxing")
     mine, _ = make_station(tenant, "一站", chief="chief1", enterprises=1)
