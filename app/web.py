@@ -1,6 +1,8 @@
 """Small helpers shared by the views of every area."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask import make_response, render_template
 from htmx_flask import request
 from werkzeug.routing import IntegerConverter
@@ -26,6 +28,14 @@ def form_errors_text(form) -> str:
     """A form's errors as one line, for flash() or a line's error slot. Messages given as lazy_gettext
     are LazyString, which str.join refuses."""
     return "；".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def attachment_name(name: str) -> str:
+    """A name to download a file under, made from stored text (a station's, a federation's name): no control,
+    format or line-separator characters (a CR/LF would break the Content-Disposition header), no path."""
+    kept = "".join(" " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch for ch in name
+                   if unicodedata.category(ch) != "Cf")
+    return " ".join(kept.replace("/", "-").replace("\\", "-").split()) or "download"
 
 
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):

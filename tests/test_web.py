@@ -4,7 +4,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import Map, Rule
 
 from app.forms import MAX_ID
-from app.web import BoundedIntegerConverter
+from app.web import BoundedIntegerConverter, attachment_name
 
 
 @pytest.fixture
@@ -36,3 +36,14 @@ def test_the_app_answers_404_to_a_huge_id(client, make_tenant):
     client.post("/t/zhen/login", data={"username": "admin", "password": "correct-horse-9"})
     assert client.get(f"/t/zhen/stations/{2**63}").status_code == 404
     assert client.post(f"/t/zhen/cases/{10**30}/note").status_code == 404
+
+
+@pytest.mark.parametrize("name, shown", [
+    ("三星镇工作站-企业名单.xlsx", "三星镇工作站-企业名单.xlsx"),
+    ("三星镇\r\nSet-Cookie: x=1-企业名单.xlsx", "三星镇 Set-Cookie: x=1-企业名单.xlsx"),
+    ("a\x00b\u2028c\u202ed.xlsx", "a b cd.xlsx"),
+    ("../../etc/passwd", "..-..-etc-passwd"),
+    ("\r\n", "download"),
+])
+def test_a_download_name_has_no_line_breaks_control_characters_or_path(name, shown):
+    assert attachment_name(name) == shown

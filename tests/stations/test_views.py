@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from app.stations.enterprise_import import enterprise_template
-from app.stations.models import Enterprise, EnterpriseStation, StationExpense, StationRole
+from app.stations.models import Enterprise, EnterpriseStation, StationExpense, StationRole, WorkStation
 from app.stations.uscc import example_uscc
 from tests.conftest import PASSWORD, in_tenant
 from tests.stations.factories import enterprise_values, fixed_today, make_station  # noqa: F401
@@ -224,6 +224,24 @@ def test_counts_and_amounts_the_columns_cannot_hold_are_refused_and_nothing_is_s
         assert session.scalar(sa.select(Enterprise.workers).where(Enterprise.id == enterprise_id)) == 50
         assert session.scalar(sa.select(sa.func.count(StationExpense.id))) == 0
     assert "30,000.00" in client.get(f"/t/sanxing/stations/{station_id}/budget?year=2026").get_data(as_text=True)
+
+
+def test_a_name_is_one_line_and_a_download_is_named_safely_even_after_an_older_one(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, _ = make_station(tenant, enterprises=1)
+    login_as(tenant)
+    data = {"name": "一站\r\nSet-Cookie: x=1", "mode": "industry", "status": "active"}
+    for url in ("/t/sanxing/stations", f"/t/sanxing/stations/{station_id}"):
+        refused = client.post(url, data=data)
+        assert refused.status_code == 422 and "只能填写一行，不能换行" in refused.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:  # a name stored before names were checked
+        session.get(WorkStation, station_id).name = "三星镇\r\n机械\u202e行业工作站"
+        session.commit()
+    for path in (f"/stations/{station_id}/enterprises.xlsx", f"/stations/{station_id}/checklist.xlsx?year=2026"):
+        download = client.get(f"/t/sanxing{path}")
+        disposition = download.headers["Content-Disposition"]
+        assert download.status_code == 200 and "\r" not in disposition and "\n" not in disposition
+        assert "%E4%B8%89%E6%98%9F%E9%95%87%20%E6%9C%BA%E6%A2%B0%E8%A1%8C%E4%B8%9A%E5%B7%A5%E4%BD%9C%E7%AB%99" in disposition  # 三星镇 机械行业工作站
 
 
 def test_a_chief_edits_only_their_own_station(client, make_tenant, login_as, make_station):
