@@ -6,7 +6,7 @@ from wtforms import DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import FitsNumeric, SingleLine
+from app.forms import FitsNumeric, SingleLine, fits_numeric
 
 from . import rules
 
@@ -58,6 +58,12 @@ def parse_tiers(text: str) -> list[dict]:
             name, minimum, chief, deputy = parts[0], *(Decimal(p) for p in parts[1:])
         except InvalidOperation as exc:
             raise ValueError(f"第 {number} 行的分数或金额不是数字") from exc
+        if len(name) > 20:  # GradingTier.name
+            raise ValueError(f"第 {number} 行：等次名称最长 20 个字")
+        if not all(value.is_finite() for value in (minimum, chief, deputy)):
+            raise ValueError(f"第 {number} 行的分数或金额不是数字")
+        if not (fits_numeric(chief, 10, 2) and fits_numeric(deputy, 10, 2)):  # GradingTier's Money columns
+            raise ValueError(f"第 {number} 行：补贴不能超过 99,999,999.99 元")
         if not 0 <= minimum <= 100 or chief < 0 or deputy < 0:
             raise ValueError(f"第 {number} 行：最低分应在 0–100 之间，补贴不能为负数")
         tiers.append({"name": name, "min_score": minimum, "chief_stipend": chief, "deputy_stipend": deputy})
