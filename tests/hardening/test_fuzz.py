@@ -12,7 +12,8 @@ showing it answer without error). With CSRF on, every POST route without a valid
 and stores nothing. Uploads get random bytes and hostile names: no 5xx, nothing written outside the store,
 names kept only as display names.
 
-Bugs found and not fixed yet are listed in BUGS; a test that meets only listed bugs is an expected failure
+Bugs found are listed in BUGS (all twelve found so far are fixed; they stay listed so that a regression is
+named); those not fixed yet go in KNOWN: a test that meets only the bugs KNOWN lists for it is an expected failure
 (xfail, strict: once fixed it must be taken off KNOWN), one that meets anything else fails.
 
     JICENG_FUZZ_EXAMPLES=N   hypothesis examples per route (default 3)
@@ -42,7 +43,7 @@ FUZZ = settings(max_examples=int(os.environ.get("JICENG_FUZZ_EXAMPLES", "3")), d
                                        HealthCheck.data_too_large, HealthCheck.large_base_example])
 BACKENDS = ("sqlite", "postgresql")
 
-# Bugs in app/ the fuzz found (issue 9), by what their tracebacks or reports say ----------------------------------
+# Bugs in app/ the fuzz found (issue 9), by what their tracebacks or reports say; B1–B12 are fixed -------------
 BUGS = {
     "B1": ("a refused form whose errors are joined for flash() crashes: lazy_gettext messages are LazyString "
            "(stations.add_person, delegation _valid for case notes, reduction.override)", r"LazyString found"),
