@@ -22,8 +22,9 @@ CSP = "; ".join([
 
 
 def _has_control_characters(values) -> bool:
-    # NUL and the like are never legitimate in a form or a query, and PostgreSQL cannot store NUL.
-    return any(ch in value for value in values for ch in _FORBIDDEN)
+    # NUL and the like are never legitimate in a form or a query, and PostgreSQL cannot store NUL. A multipart part
+    # whose name werkzeug cannot read (a CR in it) comes with the name None.
+    return any(ch in value for value in values if value for ch in _FORBIDDEN)
 
 
 _FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
