@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, g, make_response, render_template
 
 from . import config as config_module
-from . import i18n, security
+from . import i18n, security, web
 from .extensions import babel, csrf, db, htmx, login_manager, tenancy
 
 
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     htmx.init_app(app)
 
+    app.url_map.converters["int"] = web.BoundedIntegerConverter  # before any route is added
     _register_models()
     _register_blueprints(app)
     _register_errors(app)

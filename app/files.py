@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import current_app, send_file
 
 from app.checklist.evidence import EvidenceStore, check_upload, safe_display_name
+from app.web import attachment_name
 from tenants import current_tenant
 
 
@@ -32,6 +33,6 @@ def accept_upload(file_storage):
 def send_stored(sha256: str, download_name: str, mimetype: str, tenant=None):
     """Send one of the current federation's files (or, for a case passed up, the origin's)."""
     path = store().path((tenant or current_tenant).schema_name, sha256)
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=download_name)
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=attachment_name(download_name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -22,8 +22,9 @@ CSP = "; ".join([
 
 
 def _has_control_characters(values) -> bool:
-    # NUL and the like are never legitimate in a form or a query, and PostgreSQL cannot store NUL.
-    return any(ch in value for value in values for ch in _FORBIDDEN)
+    # NUL and the like are never legitimate in a form or a query, and PostgreSQL cannot store NUL. A multipart part
+    # whose name werkzeug cannot read (a CR in it) comes with the name None.
+    return any(ch in value for value in values if value for ch in _FORBIDDEN)
 
 
 _FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"}
@@ -33,6 +34,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_control_characters():
         values = [item for source in (request.args, request.form) for key, got in source.lists() for item in (key, *got)]
+        # An upload's own name too: it is kept (cleaned) as the file's display name.
+        values += [item for key, uploads in request.files.lists() for item in (key, *(u.filename or "" for u in uploads))]
         if _has_control_characters(values):
             abort(400, description="输入中含有不可见的控制字符，请删除后重试")
 

@@ -4,6 +4,8 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from app.forms import SingleLine
+
 from . import rules
 
 
@@ -14,8 +16,8 @@ class LoginForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64)])
-    display_name = StringField(_l("姓名"), validators=[Length(max=100)])
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请输入用户名")), Length(max=64), SingleLine()])
+    display_name = StringField(_l("姓名"), validators=[Length(max=100), SingleLine()])
     role = SelectField(_l("角色"), choices=[SelectChoice(code, _l(label)) for code, label in rules.ROLES.items()])
     password = PasswordField(_l("初始密码"), validators=[DataRequired(_l("请输入初始密码")), Length(max=200)])
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db
+from app.forms import FIRST_DAY, LAST_DAY
 from app.web import is_fragment_request, redirect_after_post, render_page_or_fragment
 from tenants import current_tenant
 
@@ -134,6 +135,7 @@ AUDIT_AREAS = {"": "全部", "user": "账号", "login": "登录", "station": "�
                "expense": "经费", "grading": "考核", "case": "上代下", "dues": "分户账", "document": "发文", "meeting": "会议",
                "inspection": "检查考核", "flag": "标记", "settings": "设置", "budget": "预算"}
 AUDIT_PAGE = 100
+AUDIT_LAST_PAGE = 1_000_000  # ?page= beyond it asks for an offset the database cannot take; nothing is there anyway
 
 
 @bp.route("/admin/audit")
@@ -143,7 +145,7 @@ def audit():
     from app.audit.models import AuditEvent
 
     area, actor = request.args.get("area", ""), request.args.get("actor", "").strip()
-    subject, page = request.args.get("subject", "").strip(), max(1, request.args.get("page", 1, type=int))
+    subject, page = request.args.get("subject", "").strip(), min(max(1, request.args.get("page", 1, type=int)), AUDIT_LAST_PAGE)
     start, end = _date_arg("from"), _date_arg("to")
     query = db.select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
     if area in AUDIT_AREAS and area:
@@ -163,7 +165,9 @@ def audit():
 
 
 def _date_arg(name: str):
+    """A date filter, within the years a form accepts (the `to` filter adds a day: 9999-12-31 has none after it)."""
     try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
+        day = dt.date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    return min(max(day, FIRST_DAY), LAST_DAY)

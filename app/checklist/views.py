@@ -11,7 +11,7 @@ from app.excel import Sheet, write_workbook
 from app.extensions import db
 from app.stations.access import can_edit_station, my_station_ids, require, station_or_404
 from app.stations.models import Enterprise
-from app.web import is_fragment_request, render_page_or_fragment
+from app.web import attachment_name, is_fragment_request, render_page_or_fragment
 
 from . import bp, rules, services
 from .forms import EvidenceForm, ItemForm
@@ -71,7 +71,7 @@ def export(station_id):
     ]
     rows.append(["合计", ""] + [f"{c.done}/{c.total}（{c.percent}%）" for c in result.per_task.values()] + [result.n_total, result.overall.done])
     data = write_workbook([Sheet(f"{year}年5+N", headers, rows)])
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"{station.name}-{year}年5+N清单.xlsx")
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=attachment_name(f"{station.name}-{year}年5+N清单.xlsx"))
 
 
 def _enterprise_and_task(enterprise_id: int, year: int, task: str) -> Enterprise:
@@ -113,7 +113,7 @@ def edit_task(enterprise_id, year, task):
         if form.validate_on_submit():
             try:
                 item = services.save_task(enterprise, year, task, form.values(task),
-                                          expected_version=int(form.version.data or 0), actor=current_user.username)
+                                          expected_version=form.loaded_version(), actor=current_user.username)
             except services.ChecklistError as exc:
                 _attach_problems(form, exc.problems)
                 status = 422
@@ -201,7 +201,7 @@ def item(item_id):
         require(editable)
         if form.validate_on_submit():
             try:
-                services.update_item(item, form.values(item.task), expected_version=int(form.version.data or 0), actor=current_user.username)
+                services.update_item(item, form.values(item.task), expected_version=form.loaded_version(), actor=current_user.username)
             except services.ChecklistError as exc:
                 _attach_problems(form, exc.problems)
                 status = 422

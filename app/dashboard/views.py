@@ -17,7 +17,7 @@ from app.excel import Sheet, write_workbook
 from app.stations import rules as station_rules
 from app.stations import services as stations
 from app.summaries import counts
-from app.web import render_page_or_fragment
+from app.web import attachment_name, render_page_or_fragment
 from tenants import current_tenant, registry
 from tenants.web import reading, registry_connection
 
@@ -174,7 +174,7 @@ def export(tenant_id, panel):
         rows = [[line.label] + [int(line.values.get(f"stations:{m}", 0)) for m in station_rules.MODES]
                 + [int(line.values.get(f"tier:{t}", 0)) for t in tiers] + [line.values.get("stipends", 0)] for line in rows_in]
     data_bytes = write_workbook([Sheet(f"{year}", headers, rows)])
-    return send_file(io.BytesIO(data_bytes), mimetype=XLSX, as_attachment=True, download_name=f"{root.name}-{year}-{panel}.xlsx")
+    return send_file(io.BytesIO(data_bytes), mimetype=XLSX, as_attachment=True, download_name=attachment_name(f"{root.name}-{year}-{panel}.xlsx"))
 
 
 def _leaf(tenant_id: int):

@@ -10,7 +10,7 @@ from app.auth import rules as account_rules
 from app.extensions import db
 from app.stations.access import require
 from app.stations.models import Enterprise
-from app.web import redirect_after_post, render_page_or_fragment
+from app.web import form_errors_text, redirect_after_post, render_page_or_fragment
 from tenants import current_tenant, registry
 from tenants.web import reading, registry_connection, working_in
 
@@ -152,8 +152,7 @@ def _run(case: DelegationCase, action: str, actor: str, parent=None) -> dict:
 
 def _valid(form) -> None:
     if not form.validate_on_submit():
-        raise services.CaseError("；".join(e for errs in form.errors.values() for e in errs),
-                                 {name: "；".join(errs) for name, errs in form.errors.items()})
+        raise services.CaseError(form_errors_text(form), {name: "；".join(map(str, errs)) for name, errs in form.errors.items()})
 
 
 # Cases passed up to this federation: stored in the origin's schema, handled from here --------------

@@ -86,6 +86,7 @@ def sheet_problems(items: Sequence[Item]) -> list[str]:
 
 
 OTHERWISE = Decimal("-Infinity")
+MAX_THRESHOLD = Decimal(10) ** 10  # a bracket's threshold is compared with an entered value (Numeric(12, 2))
 
 
 def parse_brackets(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
@@ -97,6 +98,9 @@ def parse_brackets(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
             threshold, points = part.split(":")
             threshold = threshold.strip()
             pairs.append((OTHERWISE if threshold == "*" else Decimal(threshold), Decimal(points.strip())))
+    # NaN cannot be compared, and neither an infinite nor a huge threshold or score means anything here.
+    if not all((t is OTHERWISE or (t.is_finite() and abs(t) < MAX_THRESHOLD)) and p.is_finite() and 0 <= p <= 100 for t, p in pairs):
+        raise ValueError("brackets out of range")
     if not pairs:
         raise ValueError("no brackets")
     return tuple(sorted(pairs, reverse=True))

@@ -13,7 +13,7 @@ from app.excel import Sheet, write_workbook
 from app.extensions import db
 from app.stations import rules as station_rules
 from app.stations.access import can_edit_station, require, station_or_404
-from app.web import is_fragment_request
+from app.web import form_errors_text, is_fragment_request
 
 from . import bp, rules, services
 from .forms import EntryForm, ItemForm, ReasonForm, TiersForm
@@ -81,11 +81,12 @@ def set_entry(station_id, item_id):
             services.set_entry(station, year, item, form.value.data, form.reason.data, actor=current_user.username,
                                is_admin=current_user.is_admin)
         except services.GradingError as exc:
+            db.session.rollback()  # set_entry may have flushed the station's draft score: a refusal stores nothing
             errors[item.id] = str(exc)
         else:
             db.session.commit()
     else:
-        errors[item.id] = "；".join(e for errs in form.errors.values() for e in errs)
+        errors[item.id] = form_errors_text(form)
     if is_fragment_request():
         grading = services.grading_for(station, year)
         line = next(line for line in grading.grade.lines if line.item.key == item.id)

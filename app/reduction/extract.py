@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 import xml.etree.ElementTree as ET
 
-from app.checklist.evidence import DOCX, sniff
+from app.checklist.evidence import DOCX, FileKind, safe_display_name, sniff
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_XML_BYTES = 20 * 1024 * 1024  # a zip bomb stops here
 REFUSED = "只能上传 Word 文档（.docx）或纯文本文件（.txt）"
+UNREADABLE_DOCX = "无法读取该 Word 文档，文件可能已损坏"
+TEXT = FileKind("txt", "text/plain", "txt", "纯文本文件")
 
 
 class ExtractionError(ValueError):
@@ -29,17 +32,28 @@ def extract_text(filename: str, data: bytes) -> str:
     return _plain_text(data)
 
 
+def display_name(filename: str, data: bytes) -> str:
+    """The uploader's name for a file extract_text read, fit to show: no path, no control or bidi characters,
+    ending in .docx or .txt as its content is."""
+    return safe_display_name(filename, DOCX if sniff(data) is DOCX else TEXT)
+
+
 def _docx_text(data: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        info = archive.getinfo("word/document.xml")
-        if info.file_size > MAX_XML_BYTES:
-            raise ExtractionError("Word 文档过大")
-        with archive.open(info) as handle:
-            xml = handle.read(MAX_XML_BYTES + 1)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > MAX_XML_BYTES:
+                raise ExtractionError("Word 文档过大")
+            with archive.open(info) as handle:
+                xml = handle.read(MAX_XML_BYTES + 1)
+    # A damaged file: its directory reads but its data does not inflate or fails its CRC (or is encrypted, or
+    # compressed in a way zipfile does not know).
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, RuntimeError, NotImplementedError) as exc:
+        raise ExtractionError(UNREADABLE_DOCX) from exc
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
-        raise ExtractionError("无法读取该 Word 文档") from exc
+        raise ExtractionError(UNREADABLE_DOCX) from exc
     paragraphs = []
     for paragraph in root.iter(f"{_W}p"):
         pieces = []

@@ -5,6 +5,8 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMu
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.forms import Count, InDateRange, SingleLine, record_id
+
 from . import rules
 
 
@@ -13,10 +15,10 @@ def _choices(mapping):
 
 
 class DocumentForm(FlaskForm):
-    number = StringField(_l("文号"), validators=[Optional(), Length(max=60)])
-    title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200)])
-    department = StringField(_l("发文部门"), validators=[DataRequired(_l("请填写发文部门")), Length(max=100)])
-    issued_on = DateField(_l("发文日期"), validators=[InputRequired(_l("请填写发文日期"))])
+    number = StringField(_l("文号"), validators=[Optional(), Length(max=60), SingleLine()])
+    title = StringField(_l("标题"), validators=[DataRequired(_l("请填写标题")), Length(max=200), SingleLine()])
+    department = StringField(_l("发文部门"), validators=[DataRequired(_l("请填写发文部门")), Length(max=100), SingleLine()])
+    issued_on = DateField(_l("发文日期"), validators=[InputRequired(_l("请填写发文日期")), InDateRange()])
     doc_type = SelectField(_l("文件类型"), choices=_choices(rules.DOCUMENT_TYPES))
     has_measures = BooleanField(_l("提出了本级的具体措施（转发文件没有的会被标记）"))
     is_routine = BooleanField(_l("内容为常规工作（简报）"))
@@ -30,9 +32,9 @@ class DraftForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    title = StringField(_l("会议名称"), validators=[DataRequired(_l("请填写会议名称")), Length(max=200)])
-    department = StringField(_l("召开部门"), validators=[DataRequired(_l("请填写召开部门")), Length(max=100)])
-    held_on = DateField(_l("会议日期"), validators=[InputRequired(_l("请填写会议日期"))])
+    title = StringField(_l("会议名称"), validators=[DataRequired(_l("请填写会议名称")), Length(max=200), SingleLine()])
+    department = StringField(_l("召开部门"), validators=[DataRequired(_l("请填写召开部门")), Length(max=100), SingleLine()])
+    held_on = DateField(_l("会议日期"), validators=[InputRequired(_l("请填写会议日期")), InDateRange()])
     starts_at = TimeField(_l("开始时间"), validators=[Optional()])
     duration_minutes = IntegerField(_l("时长（分钟）"), validators=[InputRequired(_l("请填写时长")), NumberRange(min=1, max=24 * 60, message=_l("时长应在 1–1440 分钟之间"))])
     kind = SelectField(_l("会议类别"), choices=_choices(rules.MEETING_KINDS))
@@ -42,13 +44,13 @@ class MeetingForm(FlaskForm):
 
 
 class InspectionForm(FlaskForm):
-    title = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称")), Length(max=200)])
-    department = StringField(_l("牵头部门"), validators=[DataRequired(_l("请填写牵头部门")), Length(max=100)])
+    title = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称")), Length(max=200), SingleLine()])
+    department = StringField(_l("牵头部门"), validators=[DataRequired(_l("请填写牵头部门")), Length(max=100), SingleLine()])
     kind = SelectField(_l("类别"), choices=_choices(rules.INSPECTION_KINDS))
-    starts_on = DateField(_l("开始日期"), validators=[InputRequired(_l("请填写开始日期"))])
-    ends_on = DateField(_l("结束日期"), validators=[InputRequired(_l("请填写结束日期"))])
-    items = IntegerField(_l("检查考核事项数"), validators=[InputRequired(_l("请填写事项数")), NumberRange(min=0, message=_l("不能为负数"))])
-    targets = SelectMultipleField(_l("被检查的下级工会"), coerce=int, validate_choice=False)
+    starts_on = DateField(_l("开始日期"), validators=[InputRequired(_l("请填写开始日期")), InDateRange()])
+    ends_on = DateField(_l("结束日期"), validators=[InputRequired(_l("请填写结束日期")), InDateRange()])
+    items = IntegerField(_l("检查考核事项数"), validators=[InputRequired(_l("请填写事项数")), Count()])
+    targets = SelectMultipleField(_l("被检查的下级工会"), coerce=record_id, validate_choice=False)
     scores_paperwork = BooleanField(_l("以留痕多少（台账、材料数量）加分或扣分"))
 
 
@@ -57,7 +59,7 @@ class OverrideForm(FlaskForm):
 
 
 class CalendarDayForm(FlaskForm):
-    first = DateField(_l("日期"), validators=[InputRequired(_l("请填写日期"))])
-    last = DateField(_l("至（可选）"), validators=[Optional()])
+    first = DateField(_l("日期"), validators=[InputRequired(_l("请填写日期")), InDateRange()])
+    last = DateField(_l("至（可选）"), validators=[Optional(), InDateRange()])
     is_workday = SelectField(_l("类型"), choices=[SelectChoice("holiday", _l("法定节假日")), SelectChoice("workday", _l("调休上班日"))])
-    name = StringField(_l("名称"), validators=[Optional(), Length(max=40)])
+    name = StringField(_l("名称"), validators=[Optional(), Length(max=40), SingleLine()])

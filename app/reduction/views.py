@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from app import clock
 from app.auth.access import admin_required
 from app.extensions import db
-from app.web import is_fragment_request, redirect_after_post, render_page_or_fragment
+from app.web import form_errors_text, is_fragment_request, redirect_after_post, render_page_or_fragment
 from app.workdays import services as calendar_services
 from app.workdays import work_calendar
 from app.workdays.calendar import PACKAGE
@@ -20,7 +20,7 @@ from app.workdays.calendar import SOURCES as CALENDAR_SOURCES
 from tenants import current_tenant
 
 from . import bp, duplication, rules, services, summary
-from .extract import ExtractionError, extract_text
+from .extract import ExtractionError, display_name, extract_text
 from .forms import CalendarDayForm, DocumentForm, DraftForm, InspectionForm, MeetingForm, OverrideForm
 from .models import Document, Inspection, Meeting, ReductionFlag
 
@@ -63,8 +63,9 @@ def _attach(form, problems: dict[str, str]) -> None:
         target.errors = list(target.errors) + [message]
 
 
-def _uploaded_text(form) -> str | None:
-    """The text of an uploaded .docx/.txt, or None; a refusal goes beside the file field."""
+def _uploaded_text(form) -> tuple[str, str | None] | None:
+    """(text, name to show) of an uploaded .docx/.txt, or None when nothing was uploaded; a refusal goes
+    beside the file field (and gives ("", None))."""
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
@@ -73,10 +74,10 @@ def _uploaded_text(form) -> str | None:
     try:
         if len(data) > limit:
             raise ExtractionError(_("文件超过 %(n)s MB 上限", n=limit // 2**20))
-        return extract_text(upload.filename, data)
+        return extract_text(upload.filename, data), display_name(upload.filename, data)
     except ExtractionError as exc:
         form.file.errors = list(form.file.errors) + [str(exc)]
-        return ""
+        return "", None
 
 
 # Dashboard and roll-up ---------------------------------------------------------------------------
@@ -127,11 +128,10 @@ def documents():
     )
 
 
-def _document_values(form: DocumentForm, body: str) -> dict:
+def _document_values(form: DocumentForm, body: str, source_name: str | None) -> dict:
     return {"number": (form.number.data or "").strip(), "title": form.title.data.strip(),
             "department": form.department.data.strip(), "issued_on": form.issued_on.data, "doc_type": form.doc_type.data,
-            "has_measures": form.has_measures.data, "is_routine": form.is_routine.data, "body": body,
-            "source_name": (form.file.data.filename[:120] if form.file.data and form.file.data.filename else None)}
+            "has_measures": form.has_measures.data, "is_routine": form.is_routine.data, "body": body, "source_name": source_name}
 
 
 def _save_document_form(form: DocumentForm, document: Document | None):
@@ -141,8 +141,8 @@ def _save_document_form(form: DocumentForm, document: Document | None):
     uploaded = _uploaded_text(form)
     if form.file.errors:
         return None
-    body = uploaded if uploaded is not None else (form.body.data or "").strip()
-    values = _document_values(form, body)
+    body, source_name = uploaded if uploaded is not None else ((form.body.data or "").strip(), None)
+    values = _document_values(form, body, source_name)
     if uploaded is None and document is not None:
         values["source_name"] = document.source_name if body == document.body else None
     try:
@@ -204,7 +204,7 @@ def check():
     if request.method == "POST":
         if form.validate_on_submit():
             uploaded = _uploaded_text(form)
-            body = uploaded if uploaded is not None else (form.body.data or "")
+            body = uploaded[0] if uploaded is not None else (form.body.data or "")
             if not form.file.errors:
                 if not body.strip():
                     form.body.errors = [_("请粘贴文稿全文或上传 .docx / .txt 文件")]
@@ -403,7 +403,7 @@ def override(flag_id):
     if is_fragment_request():
         return render_page_or_fragment("reduction/_flag.html", "reduction/_flag.html", status=status, flag=flag,
                                        override_form=form)
-    flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+    flash(form_errors_text(form), "error")
     return redirect(subject_url(flag))
 
 

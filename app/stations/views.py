@@ -11,7 +11,7 @@ from app import clock, files
 from app.auth.access import admin_required
 from app.auth.services import find_user
 from app.extensions import db
-from app.web import redirect_after_post, render_page_or_fragment
+from app.web import attachment_name, form_errors_text, redirect_after_post, render_page_or_fragment
 
 from . import bp, rules, services
 from .access import can_edit_station, my_station_ids, require, station_or_404
@@ -106,7 +106,7 @@ def add_person(station_id):
             db.session.commit()
             flash(_("已添加 %(name)s", name=values["name"]), "success")
     else:
-        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(form_errors_text(form), "error")
     return redirect(url_for("stations.show", station_id=station.id))
 
 
@@ -232,7 +232,7 @@ def export_station_enterprises(station_id):
         for e in services.covered_enterprises(station.id, _year())
     ]
     return send_file(io.BytesIO(export_enterprises(rows)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{station.name}-企业名单.xlsx")
+                     download_name=attachment_name(f"{station.name}-企业名单.xlsx"))
 
 
 @bp.route("/stations/<int:station_id>/import", methods=["GET", "POST"])

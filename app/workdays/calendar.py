@@ -112,12 +112,11 @@ class WorkCalendar:
     def rest_days(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
         """Every day from start to end (inclusive) that is not worked, with its reason."""
         days = []
-        day = start
-        while day <= end:
+        for offset in range((end - start).days + 1):  # counted, not stepped past end: end may be date.max
+            day = start + dt.timedelta(days=offset)
             reason = self.rest_day_reason(day)
             if reason is not None:
                 days.append((day, reason))
-            day += dt.timedelta(days=1)
         return days
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:

@@ -112,6 +112,18 @@ def test_a_stale_form_is_refused_and_shows_the_current_values(client, make_tenan
     assert fresh.status_code == 302
 
 
+def test_a_garbled_version_is_refused_with_a_message_and_nothing_is_saved(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, (first,) = make_station(tenant, chief="chief1", enterprises=1)
+    login_as(tenant, "chief1")
+    for version in ("abc", "1.5", "-1", "9" * 30):
+        response = client.post(f"/t/sanxing/checklist/{first}/2026/cultural_activity", headers=HX,
+                               data={"version": version, "status": "done", "held_on": "2026-05-01"})
+        assert response.status_code == 422 and "表单已失效，请刷新页面后重新填写" in response.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:
+        assert session.scalar(sa.select(sa.func.count(ChecklistItem.id))) == 0
+
+
 def test_every_change_is_in_the_audit_trail_shown_on_the_item(client, make_tenant, login_as, make_station, app):
     tenant = make_tenant("sanxing")
     station_id, (first,) = make_station(tenant, chief="chief1", enterprises=1)

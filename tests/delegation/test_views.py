@@ -154,6 +154,35 @@ def test_the_dues_ledger_keeps_each_enterprises_account(client, make_tenant, mak
     assert bad.status_code == 422
 
 
+def test_outcomes_and_dues_the_columns_cannot_hold_are_refused(app, client, make_tenant, make_station, fixed_today):
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    client.post("/t/zhen/cases/new", data={"kind": "rights", "source": "station", "title": "欠薪", "enterprise_ids": [a]})
+    client.post("/t/zhen/cases/1/accept", data={})
+    for data, message in (({"workers_helped": "2147483648"}, "数值过大，不能超过 1000 万"),
+                          ({"amount_recovered": "1e30"}, "数值超出范围，应在 ±9,999,999,999.99 之内"),
+                          ({"amount_recovered": "NaN"}, "请填写有效的数字")):
+        refused = client.post("/t/zhen/cases/1/close", data={"summary": "已追回", "workers_helped": "3", **data})
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    for amount in ("sNaN", "Infinity", "1E+999999999"):
+        assert client.post(f"/t/zhen/enterprises/{a}/dues", data={"entry_on": "2026-02-01", "kind": "collected", "amount": amount}).status_code == 422
+    with in_tenant(app, town) as session:
+        assert session.scalar(sa.select(DelegationCase.status)) == "accepted"
+    assert "本户余额 0.00 元" in client.get(f"/t/zhen/enterprises/{a}/dues").get_data(as_text=True)
+
+
+def test_a_case_for_an_enterprise_id_the_database_cannot_hold_is_refused(app, client, make_tenant, make_station, fixed_today):
+    town = make_tenant("zhen")
+    make_station(town, enterprises=1)
+    login(client, "zhen")
+    for ids in (["9" * 60], [str(2**63)], ["-1"], ["abc"]):
+        refused = client.post("/t/zhen/cases/new", data={"kind": "rights", "source": "station", "title": "欠薪", "enterprise_ids": ids})
+        assert refused.status_code == 422 and "请选择本会的企业（可多选）" in refused.get_data(as_text=True)
+    with in_tenant(app, town) as session:
+        assert session.scalar(sa.select(sa.func.count(DelegationCase.id))) == 0
+
+
 def test_overdue_cases_stand_out_in_the_queue_and_the_filter(client, make_tenant, make_station, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 1))
     town = make_tenant("zhen")

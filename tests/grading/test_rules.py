@@ -21,6 +21,13 @@ def test_a_scale_without_otherwise_gives_nothing_below_its_lowest_threshold():
     assert rules.bracket_points(D("4"), rules.parse_brackets("10:8; 5:4")) == D("0")
 
 
+@pytest.mark.parametrize("text", ["20:NaN", "sNaN:5", "NaN:5; 10:3", "Infinity:5", "20:Infinity", "1e30:5", "20:1E+999999999", "20:-1",
+                                  "20:101"])
+def test_brackets_are_finite_thresholds_and_scores_from_0_to_100(text):
+    with pytest.raises(ValueError):
+        rules.parse_brackets(text)
+
+
 def _items(*points):
     return [Item(n, "类别", f"项目{n}", "manual", D(p)) for n, p in enumerate(points)]
 
@@ -123,3 +130,17 @@ def test_an_empty_station_scores_zero_without_dividing_by_zero():
 
 def test_the_default_seed_stipends():
     assert rules.DEFAULT_TIERS[0] == Tier("优秀", D("90"), D("3600"), D("3000"))
+
+
+@pytest.mark.parametrize("line, message", [
+    ("优秀,NaN,3000,2000", "第 1 行的分数或金额不是数字"),
+    ("优秀,90,Infinity,2000", "第 1 行的分数或金额不是数字"),
+    ("优秀,90,1e30,2000", "第 1 行：补贴不能超过 99,999,999.99 元"),
+    ("优秀,90,3000,99999999.995", "第 1 行：补贴不能超过 99,999,999.99 元"),
+    ("优" * 21 + ",90,3000,2000", "第 1 行：等次名称最长 20 个字"),
+])
+def test_tiers_that_the_columns_cannot_hold_are_refused(line, message):
+    from app.grading.forms import parse_tiers
+
+    with pytest.raises(ValueError, match=message):
+        parse_tiers(line)

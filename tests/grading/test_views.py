@@ -59,6 +59,19 @@ def test_a_manual_item_changed_with_htmx_updates_the_total_and_tier(client, make
     assert too_many.status_code == 422 and "得分应在 0 到 10" in too_many.get_data(as_text=True)
 
 
+def test_a_refused_entry_stores_nothing_not_even_the_draft_score(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, _ = make_station(tenant, chief="chief1", enterprises=1)
+    login_as(tenant, "chief1")
+    satisfaction, _service = manual_item_ids(client, "sanxing", station_id)
+    url = f"/t/sanxing/grading/stations/{station_id}/items/{satisfaction}?year=2026"
+    for headers in ({}, HX):
+        refused = client.post(url, headers=headers, data={"value": "9"})
+        assert refused.status_code == 422 and "人工评分请说明理由" in refused.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:
+        assert session.scalar(sa.select(sa.func.count(StationScore.id))) == 0
+
+
 def test_review_returns_with_a_reason_then_confirms_and_locks_the_year(app, client, make_tenant, login_as, make_station):
     tenant = make_tenant("sanxing")
     station_id, ids = make_station(tenant, chief="chief1", enterprises=1)

@@ -27,3 +27,5 @@ def test_administrators_browse_and_filter_the_audit_trail(client, make_tenant, m
     nothing = client.get("/t/zhen/admin/audit?from=2999-01-01").get_data(as_text=True)
     assert "没有符合条件的记录" in nothing
     assert client.get("/t/zhen/admin/audit?from=not-a-date&page=-3").status_code == 200
+    assert client.get(f"/t/zhen/admin/audit?from=0001-01-01&to=9999-12-31&page={10**30}").status_code == 200
+    assert "checklist.create" in client.get("/t/zhen/admin/audit?to=9999-12-31").get_data(as_text=True)

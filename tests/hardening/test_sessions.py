@@ -1,4 +1,6 @@
 """Security headers, session renewal at login and throttling per network address."""
+import io
+
 import sqlalchemy as sa
 
 from app.auth.models import User
@@ -56,3 +58,19 @@ def test_control_characters_are_refused_before_anything_is_stored(app, client, m
     assert client.get("/t/zhen/stations?q=a\x01b").status_code == 400
     with in_tenant(app, tenant) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1  # only the admin
+
+
+def test_a_multipart_field_whose_name_cannot_be_read_is_no_server_error(client, make_tenant):
+    make_tenant("zhen")
+    client.post("/t/zhen/login", data={"username": "admin", "password": PASSWORD})
+    response = client.post("/t/zhen/stations", data={"name": "新工作站", "mode": "industry", "status": "active", "\r": "x"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302  # werkzeug reads the part named "\r" as a field without a name: it is ignored
+
+
+def test_an_upload_whose_name_has_a_control_character_is_refused(app, client, make_tenant):
+    make_tenant("zhen")
+    client.post("/t/zhen/login", data={"username": "admin", "password": PASSWORD})
+    response = client.post("/t/zhen/reduction/check", data={"file": (io.BytesIO("全文".encode()), "a\x00b.txt")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and "控制字符" in response.get_data(as_text=True)

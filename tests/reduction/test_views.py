@@ -67,6 +67,18 @@ def test_the_text_comes_from_an_uploaded_docx_or_txt_and_other_files_are_refused
     assert bodies == {"意见.docx": "第一段：减少发文。\n第二段：压缩会议。", "通知.txt": "纯文本全文，GB 编码。"}
 
 
+def test_an_uploaded_files_name_is_kept_only_as_a_display_name(app, client, tree, login_as):
+    login_as(tree["haimen"])
+    for name in ("../../etc/意见.docx", "草稿/\u202e通知.exe"):
+        response = client.post("/t/haimen/reduction/documents/new", data={
+            **DOCUMENT_FORM, "number": "", "title": f"通知{len(name)}", "file": (io.BytesIO(docx("全文。")), name)},
+            content_type="multipart/form-data")
+        assert response.status_code == 302
+    with in_tenant(app, tree["haimen"]) as session:
+        names = set(session.scalars(sa.select(Document.source_name)))
+    assert names == {"意见.docx", "通知.docx"}
+
+
 def test_the_document_register_filters_with_htmx(client, tree, register, login_as):
     register(tree["haimen"], title="普发甲", department="组织部", body=INDEPENDENT_DRAFT)
     register(tree["haimen"], title="简报乙", doc_type="briefing", is_routine=True, department="宣传部", body="简报：" + INDEPENDENT_DRAFT)
@@ -154,6 +166,17 @@ def test_inspections_choose_targets_below_and_the_page_says_when_the_calendar_do
     assert 'id="calendar-notice"' not in known
     unknown = client.get("/t/haimen/reduction/inspections?year=2099", headers=HX).get_data(as_text=True)
     assert 'id="calendar-notice"' in unknown and "目前按周末推算公休日" in unknown and "录入 2099 年" not in unknown
+
+
+def test_an_inspection_at_the_end_of_the_calendar_is_refused_with_a_message(client, tree, login_as):
+    login_as(tree["haimen"])
+    data = {"title": "年度考核", "department": "组织部", "kind": "assessment", "starts_on": "9999-12-31", "ends_on": "9999-12-31",
+            "items": "8", "targets": [str(tree["sanxing"].id)]}
+    refused = client.post("/t/haimen/reduction/inspections/new", data=data)
+    assert refused.status_code == 422 and "日期应在 1900 年至 2100 年之间" in refused.get_data(as_text=True)
+    too_many = client.post("/t/haimen/reduction/inspections/new", data={**data, "starts_on": "2026-05-06", "ends_on": "2026-05-06",
+                                                                        "items": "2147483648"})
+    assert too_many.status_code == 422 and "数值过大，不能超过 1000 万" in too_many.get_data(as_text=True)
 
 
 def test_province_administrators_enter_an_unknown_years_holidays(client, tree, login_as, register, app):

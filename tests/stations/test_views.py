@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from app.stations.enterprise_import import enterprise_template
-from app.stations.models import Enterprise, EnterpriseStation, StationExpense, StationRole
+from app.stations.models import Enterprise, EnterpriseStation, StationExpense, StationRole, WorkStation
 from app.stations.uscc import example_uscc
 from tests.conftest import PASSWORD, in_tenant
 from tests.stations.factories import enterprise_values, fixed_today, make_station  # noqa: F401
@@ -41,6 +41,17 @@ def test_a_new_chief_ends_the_previous_chiefs_term_and_history_is_kept(app, clie
     assert chiefs == [(dt.date(2025, 1, 1), dt.date(2026, 5, 1)), (dt.date(2026, 5, 1), None)]
     page = client.get(f"/t/sanxing/stations/{station_id}").get_data(as_text=True)
     assert "李四" in page and "历任人员（1）" in page
+
+
+def test_a_refused_person_is_explained_in_chinese_and_nothing_is_stored(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, _ = make_station(tenant, enterprises=0)
+    login_as(tenant)
+    response = client.post(f"/t/sanxing/stations/{station_id}/people", data={
+        "name": "", "role": "staff", "source": "backbone_chair", "started_on": "2026-05-01"}, follow_redirects=True)
+    assert response.status_code == 200 and "请填写姓名" in response.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:
+        assert session.scalar(sa.select(sa.func.count(StationRole.id))) == 0
 
 
 def test_the_database_allows_one_current_chief_only(app, make_tenant, make_station):
@@ -190,6 +201,47 @@ def test_a_receipt_is_checked_by_content_and_served_only_to_its_federation(clien
     client.post("/t/town-a/logout")
     login_as(b)
     assert client.get(f"/t/town-b/stations/{station_id}/expenses/1/receipt").status_code == 404
+
+
+def test_counts_and_amounts_the_columns_cannot_hold_are_refused_and_nothing_is_stored(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, (enterprise_id,) = make_station(tenant, enterprises=1)
+    login_as(tenant)
+    for workers, message in (("2147483648", "数值过大，不能超过 1000 万"), ("9" * 60, "数值过大，不能超过 1000 万"), ("-1", "不能为负数")):
+        refused = client.post(f"/t/sanxing/enterprises/{enterprise_id}", data=enterprise_values(workers=workers, members=""))
+        assert refused.status_code == 422 and message in refused.get_data(as_text=True)
+    for amount, message in (("NaN", "请填写有效的数字"), ("sNaN", "请填写有效的数字"), ("Infinity", "请填写有效的数字"),
+                            ("1e30", "数值超出范围，应在 ±9,999,999,999.99 之内"), ("1E+999999999", "数值超出范围，应在 ±9,999,999,999.99 之内")):
+        budget = client.post(f"/t/sanxing/stations/{station_id}/budget?year=2026", data={"amount": amount})
+        assert budget.status_code == 422 and message in budget.get_data(as_text=True)
+        expense = client.post(f"/t/sanxing/stations/{station_id}/expenses", data={"spent_on": "2026-04-01", "amount": amount, "category": "office"})
+        assert expense.status_code == 422 and message in expense.get_data(as_text=True)
+        settings = client.post("/t/sanxing/settings", data={"default_station_budget": amount})
+        assert settings.status_code == 422 and message in settings.get_data(as_text=True)
+    late = client.post(f"/t/sanxing/stations/{station_id}/expenses", data={"spent_on": "9999-12-31", "amount": "1", "category": "office"})
+    assert late.status_code == 422 and "日期应在 1900 年至 2100 年之间" in late.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:
+        assert session.scalar(sa.select(Enterprise.workers).where(Enterprise.id == enterprise_id)) == 50
+        assert session.scalar(sa.select(sa.func.count(StationExpense.id))) == 0
+    assert "30,000.00" in client.get(f"/t/sanxing/stations/{station_id}/budget?year=2026").get_data(as_text=True)
+
+
+def test_a_name_is_one_line_and_a_download_is_named_safely_even_after_an_older_one(app, client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, _ = make_station(tenant, enterprises=1)
+    login_as(tenant)
+    data = {"name": "一站\r\nSet-Cookie: x=1", "mode": "industry", "status": "active"}
+    for url in ("/t/sanxing/stations", f"/t/sanxing/stations/{station_id}"):
+        refused = client.post(url, data=data)
+        assert refused.status_code == 422 and "只能填写一行，不能换行" in refused.get_data(as_text=True)
+    with in_tenant(app, tenant) as session:  # a name stored before names were checked
+        session.get(WorkStation, station_id).name = "三星镇\r\n机械\u202e行业工作站"
+        session.commit()
+    for path in (f"/stations/{station_id}/enterprises.xlsx", f"/stations/{station_id}/checklist.xlsx?year=2026"):
+        download = client.get(f"/t/sanxing{path}")
+        disposition = download.headers["Content-Disposition"]
+        assert download.status_code == 200 and "\r" not in disposition and "\n" not in disposition
+        assert "%E4%B8%89%E6%98%9F%E9%95%87%20%E6%9C%BA%E6%A2%B0%E8%A1%8C%E4%B8%9A%E5%B7%A5%E4%BD%9C%E7%AB%99" in disposition  # 三星镇 机械行业工作站
 
 
 def test_a_chief_edits_only_their_own_station(client, make_tenant, login_as, make_station):

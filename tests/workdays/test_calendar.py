@@ -40,6 +40,11 @@ def test_rest_days_are_named():
     assert calendar.rest_day_reason(D(2026, 10, 10)) is None
 
 
+def test_rest_days_run_to_the_last_day_there_is():
+    # The calendar of year 9999 is plain weekends: 9999-12-31 is a Friday, the 25th and 26th a weekend.
+    assert WorkCalendar().rest_days(D(9999, 12, 25), dt.date.max) == [(D(9999, 12, 25), "周六"), (D(9999, 12, 26), "周日")]
+
+
 @pytest.mark.parametrize(
     "start, n, expected",
     [
