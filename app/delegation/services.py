@@ -16,7 +16,7 @@ from app.summaries import counts
 from app.extensions import db
 from app.stations.models import Enterprise
 from tenants.binding import bound_tenant
-from tenants.registry import TenantRef
+from tenants.registry import TenantRef, tenants_table
 
 from . import rules
 from .models import CaseEnterprise, CaseEscalation, CaseEvent, DelegationCase, DuesEntry
@@ -286,11 +286,32 @@ def overdue_by_child(conn: sa.Connection, root: TenantRef, year: int, today: dt.
     return {tenant_id: int(n) for tenant_id, n in counts.sum_by_child(conn, root, year, "deadlines", due_before_today).items()}
 
 
+def follow_the_parent_after_a_restore(tenant: TenantRef, parent: TenantRef | None) -> int:
+    """A restored federation's cases passed up name the parent they were passed to in the archive; in
+    the tree it was restored into, they are the current parent's to handle (so the old parent's queue
+    does not list a copy's cases). Without a parent they stay as they are, out of every queue. Returns
+    how many cases changed; the caller commits."""
+    changed = 0
+    if parent is None:
+        return changed
+    for case in db.session.scalars(sa.select(DelegationCase).where(
+            DelegationCase.escalated_to.is_not(None), DelegationCase.escalated_to != parent.id)):
+        before = case.escalated_to_name
+        case.escalated_to, case.escalated_to_name = parent.id, parent.name
+        record("case.restore", actor="system", subject=f"case:{case.id}",
+               detail=json.dumps({"escalated_to": [before, parent.name]}, ensure_ascii=False))
+        changed += 1
+    return changed
+
+
 def rebuild_shared(tenant: TenantRef) -> None:
     """Recreate this federation's rows of the shared escalation mirror from its cases."""
     db.session.execute(sa.delete(CaseEscalation).where(CaseEscalation.origin_tenant_id == tenant.id))
     db.session.flush()
-    for case in db.session.scalars(sa.select(DelegationCase).where(DelegationCase.escalated_to.is_not(None))):
+    named = set(db.session.scalars(sa.select(DelegationCase.escalated_to).where(DelegationCase.escalated_to.is_not(None)).distinct()))
+    # a handler that no longer exists cannot be indexed (read in this transaction: SQLite has one writer)
+    handlers = set(db.session.scalars(sa.select(tenants_table.c.id).where(tenants_table.c.id.in_(named)))) if named else set()
+    for case in db.session.scalars(sa.select(DelegationCase).where(DelegationCase.escalated_to.in_(handlers))):
         _after_change(case)
 
 

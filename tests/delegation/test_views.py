@@ -232,3 +232,34 @@ def test_upper_dashboards_count_cases_with_outcomes_and_current_overdue(client, 
     assert cells(before)[0] == "1" and cells(before)[4] == "1"  # one rights case, one legal aid
     assert cells(before)[6:9] == ["1", "1", "0"] and cells(after)[8] == "1"
     assert cells(after)[9:11] == ["5,000.00", "3"]
+
+
+def test_a_restored_federation_passes_its_escalated_cases_to_its_new_parent(app, client, make_tenant, make_station, tmp_path):
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    other_county = make_tenant("xian2", kind="county", name="另一县总工会")
+    town = make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    escalated = open_case(client, "zhen", [a], kind="wage_negotiation", title="小微企业代为工资集体协商")
+    client.post(f"/t/zhen/cases/{escalated}/escalate", data={"reason": "本镇无专业谈判人员"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "export", "zhen", str(tmp_path / "zhen.zip")]).exit_code == 0
+    result = runner.invoke(args=["tenants", "import", str(tmp_path / "zhen.zip"), "zhen-copy", "--parent", "xian2"])
+    assert result.exit_code == 0, result.output
+    copy = registry_tenant(app, "zhen-copy")
+    with in_tenant(app, copy) as session:
+        case = session.get(DelegationCase, escalated)
+        assert (case.escalated_to, case.escalated_to_name) == (other_county.id, "另一县总工会")
+    with in_tenant(app, county) as session:  # the original's case only, not the copy's
+        assert session.scalars(sa.select(CaseEscalation.origin_tenant_id).where(CaseEscalation.handler_tenant_id == county.id)).all() == [town.id]
+        assert session.scalars(sa.select(CaseEscalation.origin_tenant_id).where(CaseEscalation.handler_tenant_id == other_county.id)).all() == [copy.id]
+    login(client, "xian2")
+    assert "小微企业代为工资集体协商" in client.get("/t/xian2/cases").get_data(as_text=True)
+
+
+def registry_tenant(app, slug):
+    from app.extensions import tenancy
+    from tenants import registry
+
+    with app.app_context(), tenancy.engines.shared.connect() as conn:
+        return registry.find_by_slug(conn, slug)
