@@ -16,7 +16,7 @@ from app.summaries import counts
 from app.extensions import db
 from app.stations.models import Enterprise
 from tenants.binding import bound_tenant
-from tenants.registry import TenantRef, tenants_table
+from tenants.registry import TenantRef
 
 from . import rules
 from .models import CaseEnterprise, CaseEscalation, CaseEvent, DelegationCase, DuesEntry
@@ -308,10 +308,11 @@ def rebuild_shared(tenant: TenantRef) -> None:
     """Recreate this federation's rows of the shared escalation mirror from its cases."""
     db.session.execute(sa.delete(CaseEscalation).where(CaseEscalation.origin_tenant_id == tenant.id))
     db.session.flush()
-    named = set(db.session.scalars(sa.select(DelegationCase.escalated_to).where(DelegationCase.escalated_to.is_not(None)).distinct()))
-    # a handler that no longer exists cannot be indexed (read in this transaction: SQLite has one writer)
-    handlers = set(db.session.scalars(sa.select(tenants_table.c.id).where(tenants_table.c.id.in_(named)))) if named else set()
-    for case in db.session.scalars(sa.select(DelegationCase).where(DelegationCase.escalated_to.in_(handlers))):
+    if tenant.parent_id is None:
+        return
+    # passed up means to the parent: after a restore elsewhere in the tree (or at its top) a case that names
+    # another federation is no one's to handle, and no other federation's queue lists it
+    for case in db.session.scalars(sa.select(DelegationCase).where(DelegationCase.escalated_to == tenant.parent_id)):
         _after_change(case)
 
 

@@ -247,6 +247,8 @@ def test_a_restored_federation_passes_its_escalated_cases_to_its_new_parent(app,
     result = runner.invoke(args=["tenants", "import", str(tmp_path / "zhen.zip"), "zhen-copy", "--parent", "xian2"])
     assert result.exit_code == 0, result.output
     copy = registry_tenant(app, "zhen-copy")
+    at_the_top = runner.invoke(args=["tenants", "import", str(tmp_path / "zhen.zip"), "zhen-top"])  # no parent: no one's
+    assert at_the_top.exit_code == 0, at_the_top.output
     with in_tenant(app, copy) as session:
         case = session.get(DelegationCase, escalated)
         assert (case.escalated_to, case.escalated_to_name) == (other_county.id, "另一县总工会")
