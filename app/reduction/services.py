@@ -367,10 +367,12 @@ def save_inspection(inspection: Inspection | None, values: dict, target_ids: lis
     if set(current) != set(chosen):
         changes["targets"] = [sorted(current[t].name for t in current), sorted(allowed[t].name for t in chosen)]
     db.session.flush()
-    for year in {inspection.year, old_year or inspection.year, inspection.year + 1}:
-        _recompute_inspection_flags(year)  # next year's items target depends on this year's total
+    # next year's items target depends on this year's total: the years it left and joined, and each next one
+    years = {year + step for year in {inspection.year, old_year or inspection.year} for step in (0, 1)}
+    for year in sorted(years):
+        _recompute_inspection_flags(year)
     audit("inspection.create" if is_new else "inspection.update", f"{INSPECTION}:{inspection.id}", actor, changes)
-    _refresh_summary(*{inspection.year, old_year or inspection.year, inspection.year + 1})
+    _refresh_summary(*years)
     log.info("%s %s inspection %s", actor, "registered" if is_new else "changed", inspection.id)
     return inspection
 

@@ -186,6 +186,22 @@ def test_items_are_compared_with_last_years_total(app, tree, register):
     assert flag_codes(app, tree["haimen"], "inspection", over) == ["items_not_halved"]
 
 
+def test_moving_an_inspection_to_an_earlier_year_rechecks_the_year_after_the_one_it_left(app, tree, register):
+    from tests.reduction.factories import inspection_values
+
+    town = [tree["sanxing"].id]
+    moved = register(tree["haimen"], "inspection", targets=town, starts_on=D(2025, 6, 9), ends_on=D(2025, 6, 10), items=20)
+    register(tree["haimen"], "inspection", targets=town, starts_on=D(2025, 7, 7), ends_on=D(2025, 7, 8), items=2)
+    this_year = register(tree["haimen"], "inspection", targets=town, items=10)  # 2026: 10 of a limit of 11 (22 / 2)
+    assert flag_codes(app, tree["haimen"], "inspection", this_year) == []
+    with in_tenant(app, tree["haimen"]) as session:
+        services.save_inspection(session.get(Inspection, moved), inspection_values(starts_on=D(2024, 6, 10), ends_on=D(2024, 6, 11),
+                                                                                   items=20), town, "admin")
+        session.commit()
+    # 2025 now holds 2 items: 2026's 10 are more than half of them
+    assert flag_codes(app, tree["haimen"], "inspection", this_year) == ["items_not_halved"]
+
+
 # Summaries -----------------------------------------------------------------------------------------------
 
 def test_the_summary_equals_a_recount_after_random_edits(app, tree, register):
