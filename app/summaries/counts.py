@@ -56,7 +56,7 @@ def _tenant() -> TenantRef:
 # final counts and those to every ancestor's row, all rows in one global order (no deadlocks between
 # writers, and the hot upper rows are locked only for the moment of the commit).
 _BASELINE = "jiceng.summary_baseline"
-_LOCK_CLASS = 0x4A43  # pg_advisory_xact_lock(class, federation): "JC"
+_LOCK_CLASS = 0x4A43 << 40  # pg_advisory_xact_lock(class + federation id): "JC", clear of any id below 2**40
 _ROWS_PER_STATEMENT = 500  # × 5 parameters, within SQLite's and PostgreSQL's limits
 
 
@@ -64,27 +64,34 @@ def _remember_committed(tenant: TenantRef, pairs: set[tuple[int, str]] | None) -
     """Lock this federation's counts and remember the committed values of these (year, area) pairs
     (None: every pair it has) unless this transaction already did."""
     session = db.session()
+    if session.in_nested_transaction():  # a savepoint's rollback would release the lock and keep the baseline
+        raise RuntimeError("counts are refreshed in the outer transaction, not inside a savepoint")
     baseline = session.info.get(_BASELINE)
     if baseline is None:
         if session.get_bind().dialect.name == "postgresql":
-            session.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_CLASS, tenant.id)))
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_CLASS + tenant.id)))
         baseline = session.info[_BASELINE] = {"tenant": tenant, "pairs": {}}
     elif baseline["tenant"].id != tenant.id:
         raise RuntimeError("one transaction changes the counts of one federation: commit before binding another")
     known = baseline["pairs"]
     if pairs is not None and pairs <= known.keys():
         return
-    for (year, area_name), values in _stored_by_pair(tenant.id).items():
-        if (pairs is None or (year, area_name) in pairs) and (year, area_name) not in known:
-            known[(year, area_name)] = values
-    for pair in pairs or ():
+    wanted = None if pairs is None else pairs - known.keys()
+    for pair, values in _stored_by_pair(tenant.id, wanted).items():
+        known.setdefault(pair, values)
+    for pair in wanted or ():
         known.setdefault(pair, {})
 
 
-def _stored_by_pair(tenant_id: int) -> dict[tuple[int, str], dict[str, Decimal]]:
+def _stored_by_pair(tenant_id: int, pairs: set[tuple[int, str]] | None = None) -> dict[tuple[int, str], dict[str, Decimal]]:
+    """The federation's stored counts by (year, area): these pairs only, or all (None)."""
+    query = sa.select(FederationCount.year, FederationCount.area, FederationCount.key, FederationCount.value).where(
+        FederationCount.tenant_id == tenant_id)
+    if pairs is not None:
+        query = query.where(sa.tuple_(FederationCount.year, FederationCount.area).in_(sorted(pairs)))
     by_pair: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(dict)
-    for (year, area_name, key), value in stored(tenant_id).items():
-        by_pair[(year, area_name)][key] = value
+    for year, area_name, key, value in db.session.execute(query):
+        by_pair[(year, area_name)][key] = Decimal(value)
     return by_pair
 
 
@@ -95,7 +102,7 @@ def _add_changes_to_ancestors(session) -> None:
         return
     tenant: TenantRef = baseline["tenant"]
     session.flush()
-    now = _stored_by_pair(tenant.id)
+    now = _stored_by_pair(tenant.id, set(baseline["pairs"]))
     changes = []
     for (year, area_name), before in baseline["pairs"].items():
         after = now.get((year, area_name), {})
@@ -121,15 +128,16 @@ def _forget_on_rollback(session, transaction) -> None:
         session.info.pop(_BASELINE, None)
 
 
-def refresh(area_name: str, *years: int) -> None:
-    """Recount an area for these years of the bound federation, in the current transaction; the
-    subtree sums of its ancestors follow when the transaction commits."""
+def refresh(area_name: str, *years: int, counted: dict[int, dict[str, Decimal]] | None = None) -> None:
+    """Recount an area for these years of the bound federation, in the current transaction (or take
+    the values the caller has just counted: year → key → value); the subtree sums of its ancestors
+    follow when the transaction commits."""
     recount, _years = AREAS[area_name]
     tenant = _tenant()
     db.session.flush()
     _remember_committed(tenant, {(year, area_name) for year in years})
     for year in sorted(set(years)):
-        values = recount(year)
+        values = counted[year] if counted is not None else recount(year)
         db.session.execute(sa.delete(FederationCount).where(
             FederationCount.tenant_id == tenant.id, FederationCount.year == year, FederationCount.area == area_name))
         rows = [{"tenant_id": tenant.id, "year": year, "area": area_name, "key": k, "value": Decimal(v)}
