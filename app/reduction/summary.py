@@ -60,14 +60,19 @@ def refresh(session, tenant: TenantRef, years) -> None:
     """Recount the given years of the bound federation and upsert their rows (same transaction), and
     the same figures as shared counts (what upper federations' dashboards sum per subtree)."""
     session.flush()
-    for year in sorted(set(years)):
-        upsert(session, tenant.id, year, count_year(session, year))
-    counts.refresh("reduction", *years)
+    counted = {year: count_year(session, year) for year in sorted(set(years))}
+    for year, figures in counted.items():
+        upsert(session, tenant.id, year, figures)
+    counts.refresh("reduction", *counted, counted={year: _as_counts(figures) for year, figures in counted.items()})
+
+
+def _as_counts(figures: dict[str, int]) -> dict[str, Decimal]:
+    return {name: Decimal(n) for name, n in figures.items()}
 
 
 @counts.area("reduction", lambda: years_with_data(db.session))
 def recount(year: int) -> dict[str, Decimal]:
-    return {name: Decimal(n) for name, n in count_year(db.session, year).items()}
+    return _as_counts(count_year(db.session, year))
 
 
 def stored(session, tenant_id: int) -> dict[int, dict[str, int]]:
