@@ -52,17 +52,23 @@ def _after_change(case: DelegationCase) -> None:
     """Keep the shared mirror of an escalated case and the yearly counts (open cases' due dates
     included) in this transaction."""
     db.session.flush()
-    origin = bound_tenant(db.session())
-    if case.escalated_to is not None:
-        mirror = db.session.scalar(sa.select(CaseEscalation).where(
-            CaseEscalation.origin_tenant_id == origin.id, CaseEscalation.case_id == case.id))
-        if mirror is None:
-            mirror = CaseEscalation(origin_tenant_id=origin.id, case_id=case.id)
-            db.session.add(mirror)
-        mirror.handler_tenant_id, mirror.number, mirror.kind = case.escalated_to, case.number, case.kind
-        mirror.title, mirror.status, mirror.due_on = case.title, case.status, case.due_on
+    _mirror(case)
     counts.refresh("delegation", case.opened_on.year)
     counts.refresh("deadlines", case.opened_on.year)
+
+
+def _mirror(case: DelegationCase) -> None:
+    """The shared row that puts an escalated case in its handler's queue."""
+    if case.escalated_to is None:
+        return
+    origin = bound_tenant(db.session())
+    mirror = db.session.scalar(sa.select(CaseEscalation).where(
+        CaseEscalation.origin_tenant_id == origin.id, CaseEscalation.case_id == case.id))
+    if mirror is None:
+        mirror = CaseEscalation(origin_tenant_id=origin.id, case_id=case.id)
+        db.session.add(mirror)
+    mirror.handler_tenant_id, mirror.number, mirror.kind = case.escalated_to, case.number, case.kind
+    mirror.title, mirror.status, mirror.due_on = case.title, case.status, case.due_on
 
 
 def _transition(case: DelegationCase, action: str, actor: str) -> None:
@@ -313,7 +319,7 @@ def rebuild_shared(tenant: TenantRef) -> None:
     # passed up means to the parent: after a restore elsewhere in the tree (or at its top) a case that names
     # another federation is no one's to handle, and no other federation's queue lists it
     for case in db.session.scalars(sa.select(DelegationCase).where(DelegationCase.escalated_to == tenant.parent_id)):
-        _after_change(case)
+        _mirror(case)  # the counts are the summary rebuild's
 
 
 counts.REBUILDERS.append(rebuild_shared)
