@@ -135,10 +135,13 @@ def _run(case: DelegationCase, action: str, actor: str, parent=None) -> dict:
             form = ConfirmCaseForm()
             _valid(form)
             services.confirm(case, form.rating.data, form.note.data or "", actor)
-        elif action == "reopen":
-            services.reopen(case, request.form.get("reason", ""), actor)
-        elif action == "escalate":
-            services.escalate(case, parent, request.form.get("reason", ""), actor)
+        elif action in ("reopen", "escalate"):
+            form = ReasonForm()
+            _valid(form)
+            if action == "reopen":
+                services.reopen(case, form.reason.data, actor)
+            else:
+                services.escalate(case, parent, form.reason.data, actor)
     except services.CaseError as exc:
         db.session.rollback()
         return exc.problems

@@ -265,3 +265,43 @@ def registry_tenant(app, slug):
 
     with app.app_context(), tenancy.engines.shared.connect() as conn:
         return registry.find_by_slug(conn, slug)
+
+
+def test_no_case_action_reaches_another_federation_and_nothing_is_stored(app, client, make_tenant, make_station, fixed_today):
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    make_tenant("xian2", kind="county", name="另一县总工会")
+    town = make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    case_id = open_case(client, "zhen", [a], kind="wage_negotiation", title="小微企业代为工资集体协商")
+    client.post(f"/t/zhen/cases/{case_id}/escalate", data={"reason": "本镇无专业谈判人员"})
+    with in_tenant(app, county) as session:
+        escalation_id = session.scalar(sa.select(CaseEscalation.id))
+
+    def stored():
+        with in_tenant(app, town) as session:
+            return (session.scalar(sa.select(DelegationCase.status)), session.scalar(sa.select(sa.func.count()).select_from(CaseEvent)))
+
+    before = stored()
+    login(client, "xian2")  # not the handler: the escalation is not its to see or act on
+    assert client.get(f"/t/xian2/cases/escalated/{escalation_id}").status_code == 404
+    for action, data in (("accept", {}), ("note", {"text": "越权"}), ("close", {"summary": "越权"})):
+        assert client.post(f"/t/xian2/cases/escalated/{escalation_id}/{action}", data=data).status_code == 404, action
+    # signed in elsewhere, the town's own routes send to the town's sign-in, whatever is posted
+    for path, data in ((f"/cases/{case_id}/note", {"text": "越权"}), (f"/cases/{case_id}/reopen", {"reason": "越权"}),
+                       (f"/enterprises/{a}/dues", {"kind": "paid", "amount": "10", "entered_on": "2026-06-01"})):
+        response = client.post(f"/t/zhen{path}", data=data)
+        assert response.status_code == 302 and "/t/zhen/login" in response.headers["Location"], path
+    assert stored() == before
+
+
+def test_a_reason_longer_than_the_form_allows_is_refused_and_nothing_is_stored(app, client, make_tenant, make_station, fixed_today):
+    county = make_tenant("xian", kind="county")
+    town = make_tenant("zhen", parent=county)
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    case_id = open_case(client, "zhen", [a])
+    response = client.post(f"/t/zhen/cases/{case_id}/escalate", data={"reason": "长" * 2001})
+    assert response.status_code == 422
+    with in_tenant(app, town) as session:
+        assert session.get(DelegationCase, case_id).escalated_to is None
