@@ -5,7 +5,6 @@ import dataclasses
 from decimal import Decimal
 
 from app.checklist import rules as checklist_rules
-from app.stations import rules as station_rules
 from tenants import registry
 from tenants.registry import TenantRef
 
@@ -44,10 +43,6 @@ def regions(conn, root: TenantRef, year: int, area: str) -> tuple[list[Region], 
         for key, value in line.values.items():
             total[key] = total.get(key, Decimal(0)) + value
     return lines, Region(None, "合计", total)
-
-
-def mode_labels() -> dict[str, str]:
-    return station_rules.MODES
 
 
 def ancestry(conn, current: TenantRef, root: TenantRef) -> list[TenantRef]:

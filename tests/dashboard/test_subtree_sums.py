@@ -69,19 +69,20 @@ def random_edits(client, enterprises, steps, seed):
             url = f"/t/{slug}/checklist/{enterprise_id}/2026/{rng.choice(TASKS)}"
             version = client.get(url).get_data(as_text=True).split('name="version" type="hidden" value="')[1].split('"')[0]
             status = rng.choice(["done", "planned", "not_started"])
-            client.post(url, data={"version": version, "status": status, "held_on": "2026-03-01" if status == "done" else "",
-                                   "planned_on": "2026-09-01" if status == "planned" else ""})
+            saved = client.post(url, data={"version": version, "status": status, "held_on": "2026-03-01" if status == "done" else "",
+                                           "planned_on": "2026-09-01" if status == "planned" else ""})
         elif action < 0.65:
-            client.post(f"/t/{slug}/enterprises/{enterprise_id}/move",
-                        data={"station_id": rng.choice([0, station_id]), "moved_on": f"2026-0{rng.randint(2, 6)}-01"})
+            saved = client.post(f"/t/{slug}/enterprises/{enterprise_id}/move",
+                                data={"station_id": rng.choice([0, station_id]), "moved_on": f"2026-0{rng.randint(2, 6)}-01"})
         elif action < 0.85:
             response = client.post(f"/t/{slug}/cases/new", data={"kind": "rights", "source": "complaint", "title": f"案件{step}",
                                                                    "description": "", "enterprise_ids": [enterprise_id]})
             case_id = int(response.headers["Location"].rsplit("/", 1)[1])
-            client.post(f"/t/{slug}/cases/{case_id}/accept", data={"due_on": f"2026-{rng.randint(6, 7):02d}-{rng.randint(16, 28):02d}"})
+            saved = client.post(f"/t/{slug}/cases/{case_id}/accept", data={"due_on": f"2026-{rng.randint(6, 7):02d}-{rng.randint(16, 28):02d}"})
         else:
-            client.post(f"/t/{slug}/stations/{station_id}", data={"name": f"{slug}一站", "mode": rng.choice(["industry", "region"]),
-                                                                  "coverage": "", "host_enterprise": "", "status": "active"})
+            saved = client.post(f"/t/{slug}/stations/{station_id}", data={"name": f"{slug}一站", "mode": rng.choice(["industry", "region"]),
+                                                                          "coverage": "", "host_enterprise": "", "status": "active"})
+        assert saved.status_code == 302, (step, saved.get_data(as_text=True)[:300])  # a refused write would prove nothing
 
 
 def test_after_random_edits_across_the_tree_every_subtree_sum_equals_a_recount(app, client, make_tenant, make_station):
@@ -114,6 +115,7 @@ def test_a_rolled_back_write_leaves_the_sums_as_they_were(app, make_tenant, make
     with in_tenant(app, town) as session:
         station_services.add_enterprise(session.get(WorkStation, station_id), enterprise_values(), "t", on=dt.date(2026, 1, 1))
         session.rollback()
+        assert counts._BASELINE not in session().info  # the rolled-back change is not added at the next commit
         station_services.add_enterprise(session.get(WorkStation, station_id), enterprise_values(), "t", on=dt.date(2026, 1, 1))
         session.commit()
     assert stored_sums(app)[(county.id, 2026, "checklist", "enterprises")] == 3

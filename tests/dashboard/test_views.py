@@ -87,6 +87,8 @@ def test_a_county_sees_its_subtree_and_nothing_else(client, make_tenant, make_st
         assert client.get(f"/t/xian1/dashboard/federations/{tenant_id}?year=2026").status_code == 404, other
         assert client.get(f"/t/xian1/dashboard/federations/{tenant_id}/panels/checklist?year=2026").status_code == 404
         assert client.get(f"/t/xian1/dashboard/federations/{tenant_id}/stations?year=2026").status_code == 404
+        assert client.get(f"/t/xian1/dashboard/federations/{tenant_id}/panels/checklist.xlsx?year=2026").status_code == 404
+        assert client.get(f"/t/xian1/dashboard/federations/{tenant_id}/stations/1?year=2026").status_code == 404
     assert client.get(f"/t/xian1/dashboard/federations/{tree['town1'].id}/stations?year=2026").status_code == 200
 
 
