@@ -192,7 +192,12 @@ class TenantEngines:
             with conn.begin():
                 target = SHARED_SCHEMA if schema is None else schema
                 if schema is None:
-                    conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{SHARED_SCHEMA}"')
+                    # Only when missing: on Citus with schema-based sharding on, even a no-op
+                    # CREATE SCHEMA IF NOT EXISTS would register `shared` as a distributed schema.
+                    exists = conn.execute(sa.text("SELECT 1 FROM pg_namespace WHERE nspname = :name"),
+                                          {"name": SHARED_SCHEMA}).first()
+                    if exists is None:
+                        conn.exec_driver_sql(f'CREATE SCHEMA "{SHARED_SCHEMA}"')
                 else:
                     quote_schema(schema)
                 conn.exec_driver_sql(f'SET LOCAL search_path TO "{target}"')

@@ -1,4 +1,5 @@
 """The migration runner: only the tenants that are behind, a failure reported and passed by."""
+import pytest
 import sqlalchemy as sa
 from flask import current_app
 
@@ -65,3 +66,25 @@ def test_migrate_command_reports_failures_and_then_says_there_is_nothing_to_do(a
     assert runner.invoke(args=["tenants", "migrate"]).exit_code == 0
     again = runner.invoke(args=["tenants", "migrate"])
     assert again.exit_code == 0 and "无需迁移" in again.output
+
+
+@pytest.mark.only_on("postgresql")
+def test_a_second_migrate_sends_no_create_schema_at_all(app, make_tenant):
+    """On Citus with schema-based sharding on, even CREATE SCHEMA IF NOT EXISTS "shared" would make the shared
+    schema a distributed one: once it exists, a migration must not issue the statement again."""
+    make_tenant("town-a")
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "migrate"]).exit_code == 0
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        again = runner.invoke(args=["tenants", "migrate"])
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    assert again.exit_code == 0, again.output
+    assert any("pg_namespace" in s for s in sent)  # the listener saw the shared migration's statements
+    assert not [s for s in sent if "CREATE SCHEMA" in s.upper()]
