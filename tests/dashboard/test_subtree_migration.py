@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.config import PROJECT_ROOT
-from tenants.binding import TenantEngines, create_shared_engine, normalise_url
+from tenants.binding import SHARED_SCHEMA, TenantEngines, create_shared_engine, normalise_url
 from tenants.migrate import upgrade_connection
 
 SHARED = PROJECT_ROOT / "migrations" / "shared"
@@ -44,7 +44,8 @@ def test_s0006_moves_deadlines_into_counts_and_sums_every_subtree(empty_database
                              {"id": id_, "slug": f"f{id_}", "parent": parent, "schema": f"t_f{id_}", "path": path})
             conn.execute(sa.text("INSERT INTO federation_counts (tenant_id, year, area, key, value) VALUES (:t, 2026, 'checklist', 'enterprises', :v)"),
                          [{"t": 2, "v": 1}, {"t": 3, "v": 10}, {"t": 4, "v": 100}, {"t": 5, "v": 1000}])
-            conn.execute(sa.text("INSERT INTO open_case_deadlines (tenant_id, case_id, year, due_on) VALUES (:t, :c, 2026, :d)"),
+            deadlines = "open_case_deadlines" if engines.is_sqlite else f'"{SHARED_SCHEMA}".open_case_deadlines'
+            conn.execute(sa.text(f"INSERT INTO {deadlines} (tenant_id, case_id, year, due_on) VALUES (:t, :c, 2026, :d)"),
                          [{"t": 3, "c": 1, "d": "2026-06-05"}, {"t": 3, "c": 2, "d": "2026-06-05"}, {"t": 4, "c": 1, "d": "2026-07-01"}])
             conn.execute(sa.text("INSERT INTO reduction_summaries (tenant_id, year, general_documents, briefings, forwardings, "
                                  "other_documents, meetings, video_meetings, inspections, inspection_items, open_flags, updated_at) "

@@ -7,13 +7,20 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, make_app
+from tenants.binding import normalise_url
+
+
+def database_address(url: str) -> tuple[str, int]:
+    """The host and port of the test database: the proxy forwards there, whatever server the tests were given."""
+    parsed = normalise_url(url)
+    return parsed.host or "127.0.0.1", parsed.port or 5432
 
 
 class Switchboard:
     """A TCP forwarder in front of PostgreSQL that can be switched off (connections refused,
     open ones cut) and on again on the same port: an outage and a recovery."""
 
-    def __init__(self, target=("127.0.0.1", 5432)):
+    def __init__(self, target):
         self.target, self.port, self.server, self.links = target, None, None, []
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
@@ -70,7 +77,7 @@ class Switchboard:
 @pytest.mark.only_on("postgresql")
 def test_a_database_outage_is_a_chinese_503_and_the_app_recovers_by_itself(database_url, make_tenant):
     make_tenant("zhen", name="某镇总工会")
-    switchboard = Switchboard()
+    switchboard = Switchboard(database_address(database_url))
     switchboard.on()
     url = sa.make_url(database_url).set(host="127.0.0.1", port=switchboard.port).render_as_string(hide_password=False)
     app = make_app(url)
