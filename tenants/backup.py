@@ -152,16 +152,25 @@ def archive_files(source: Path) -> dict[str, bytes]:
 
 
 def _continue_identity(conn: sa.Connection, engines: TenantEngines, tenant: TenantRef, table: sa.Table) -> None:
-    """Rows came with their ids: make the next generated id follow the largest (PostgreSQL)."""
+    """Rows came with their ids: make the next generated id follow the largest (PostgreSQL).
+
+    Only ever forward: the sequence ends at the larger of where it stands and the restored maximum.
+    The maximum is read in its own statement and `setval` is called on its own, so on Citus the
+    sequence statement runs where the sequence lives, not on the worker holding the tenant table."""
     identity = [c for c in table.primary_key.columns if c.identity is not None]
     if engines.is_sqlite or not identity:
         return
     column = identity[0].name
     qualified = f'"{tenant.schema_name}"."{table.name}"'
-    conn.exec_driver_sql(
-        f"SELECT setval(pg_get_serial_sequence('{qualified}', '{column}'), "
-        f"COALESCE((SELECT max({column}) FROM {qualified}), 0) + 1, false)"
-    )
+    restored = conn.exec_driver_sql(f"SELECT max({column}) FROM {qualified}").scalar()
+    if restored is None:
+        return
+    sequence = conn.exec_driver_sql(f"SELECT pg_get_serial_sequence('{qualified}', '{column}')").scalar()
+    last_value, is_called = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {sequence}").one()
+    current = last_value if is_called else last_value - 1
+    if restored > current:
+        conn.execute(sa.text("SELECT setval(CAST(:sequence AS regclass), :value, true)"),
+                     {"sequence": sequence, "value": int(restored)})
 
 
 def table_contents(engines: TenantEngines, tenant: TenantRef, tables: list[sa.Table]) -> dict[str, list[dict]]:

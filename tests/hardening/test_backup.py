@@ -2,11 +2,14 @@
 import hashlib
 import io
 
+import pytest
+import sqlalchemy as sa
+
 from app import files
 from app.extensions import tenancy
 from app.summaries import counts
 from tenants import registry
-from tenants.backup import table_contents
+from tenants.backup import _continue_identity, table_contents
 from tenants.web import tenant_tables
 from tests.conftest import PASSWORD, in_tenant
 from tests.stations.factories import fixed_today, make_station  # noqa: F401
@@ -89,3 +92,44 @@ def test_an_archive_of_another_schema_revision_or_damaged_is_refused(app, client
     assert junk.exit_code == 1 and "不是有效的备份文件" in junk.output
     with app.app_context(), tenancy.engines.shared.connect() as conn:
         assert {t.slug for t in registry.all_tenants(conn)} == {"zhen"}
+
+
+def _sequence_state(conn, schema):
+    sequence = conn.exec_driver_sql(f"SELECT pg_get_serial_sequence('\"{schema}\".\"users\"', 'id')").scalar()
+    last_value, is_called = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {sequence}").one()
+    return sequence, (last_value if is_called else last_value - 1)
+
+
+@pytest.mark.only_on("postgresql")
+def test_a_restore_moves_a_sequence_only_forward_and_setval_reads_no_tenant_table(app, make_tenant):
+    """Citus hands each node a range of a sequence, and sends a statement reading a tenant table to that
+    tenant's worker: the restore reads max(id) on its own, then calls setval alone, and never backwards."""
+    tenant = make_tenant("zhen")
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    with app.app_context():
+        engines = tenancy.engines
+        users = next(t for t in tenant_tables() if t.name == "users")
+        with engines.for_tenant(tenant).begin() as conn:
+            restored_max = conn.execute(sa.select(sa.func.max(users.c.id))).scalar()
+            assert restored_max
+            sequence, _ = _sequence_state(conn, tenant.schema_name)
+
+            # already ahead (e.g. a node's own range): stays where it stands
+            conn.exec_driver_sql(f"SELECT setval('{sequence}', 562949953421313, true)")
+            _continue_identity(conn, engines, tenant, users)
+            assert _sequence_state(conn, tenant.schema_name)[1] == 562949953421313
+
+            # behind the restored rows: moves forward to their maximum, setval on its own
+            conn.exec_driver_sql(f"SELECT setval('{sequence}', 1, false)")
+            sa.event.listen(conn, "before_cursor_execute", record)
+            _continue_identity(conn, engines, tenant, users)
+            sa.event.remove(conn, "before_cursor_execute", record)
+            assert _sequence_state(conn, tenant.schema_name)[1] == restored_max
+    setvals = [s for s in sent if "setval" in s.lower()]
+    assert len(setvals) == 1
+    assert "from" not in setvals[0].lower() and "select" == setvals[0].lower().split()[0]
+    assert tenant.schema_name not in setvals[0] and "users" not in setvals[0]
