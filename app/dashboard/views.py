@@ -37,7 +37,8 @@ def _root(conn, tenant_id: int | None):
     if current_tenant.kind not in services.DASHBOARD_KINDS:
         abort(404)
     if tenant_id is None or tenant_id == current_tenant.id:
-        return current_tenant
+        # the tenant itself, not the proxy: binding a schema to the proxy would resolve it through itself
+        return current_tenant._get_current_object()
     root = registry.get_by_id(conn, tenant_id)
     if root is None or not root.is_active or not registry.is_within(root, current_tenant):
         abort(404)

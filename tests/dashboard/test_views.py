@@ -149,3 +149,21 @@ def test_the_reduction_panel_sums_each_child_subtree_against_the_targets(client,
     assert rows["某市总工会（本级）"][1:3] == ["4 → 4", "未达标"]
     assert rows["某县总工会"][1:3] == ["10 → 6", "达标"]
     assert rows["合计"][1:3] == ["14 → 10", "未达标"]  # limit 9
+
+
+def test_a_federations_own_row_links_to_its_own_pages(client, make_tenant, make_station):
+    """The "（本级）" row of an upper federation with stations of its own: its links answer (they once recursed
+    through the current-tenant proxy and gave a 500)."""
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    _station, (a,) = make_station(county, "县直一站", enterprises=1)
+    done(client, "xian", a)
+    client.post("/t/xian/login", data={"username": "admin", "password": PASSWORD})
+    panel = client.get(f"/t/xian/dashboard/federations/{county.id}/panels/checklist?year=2026", headers=HX).get_data(as_text=True)
+    assert "某县总工会（本级）" in panel
+    for url in (f"/t/xian/dashboard/federations/{county.id}?year=2026",
+                f"/t/xian/dashboard/federations/{county.id}/stations?year=2026",
+                f"/t/xian/dashboard/federations/{county.id}/stations/1?year=2026"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+    assert "县直一站" in client.get(f"/t/xian/dashboard/federations/{county.id}/stations?year=2026").get_data(as_text=True)
