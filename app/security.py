@@ -48,4 +48,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.endpoint != "static" and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"  # pages show a federation's records
+        if response.headers.get("Content-Disposition", "").startswith("attachment"):
+            # every download (evidence, receipts, .xlsx exports) holds a federation's data: send_file's
+            # no-cache still lets a cache keep a copy
+            response.headers["Cache-Control"] = "no-store"
         return response
