@@ -16,6 +16,7 @@ no tenant is bound (fail closed).
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def _install_sqlite_pragmas(engine: sa.Engine, attach_shared: Path | None) -> No
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.execute(f"PRAGMA busy_timeout = {_timeout_ms('JICENG_DB_BUSY_TIMEOUT_MS', 15000)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = DELETE")
         if attach_shared is not None:
@@ -82,15 +83,31 @@ def _install_sqlite_pragmas(engine: sa.Engine, attach_shared: Path | None) -> No
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
 
+def _timeout_ms(name: str, default: int) -> int:
+    """A timeout in milliseconds from the environment (JICENG_DB_*), else the default."""
+    value = os.environ.get(name, "")
+    return int(value) if value.strip().isdigit() else default
+
+
 def engine_options_for(url: sa.URL) -> dict:
-    """create_engine() options for the shared engine of a database URL."""
+    """create_engine() options for the shared engine of a database URL.
+
+    Timeouts, each configurable: JICENG_DB_CONNECT_TIMEOUT (seconds, default 3) bounds reaching a
+    server that is down or frozen; JICENG_DB_STATEMENT_TIMEOUT_MS (default 4000) and
+    JICENG_DB_LOCK_TIMEOUT_MS (default 3000) bound a statement the server is slow to answer or that
+    waits on a lock; on SQLite, JICENG_DB_BUSY_TIMEOUT_MS (default 15000) bounds the wait for the file's
+    write lock. Past any of them the request gets the app's Chinese 503, not a hung worker. Migrations
+    run on their own engine, without the statement timeout."""
     if is_sqlite(url):
         # The shared file is `main` here; shared tables are declared in schema "shared".
         return {"execution_options": {"schema_translate_map": {SHARED_SCHEMA: None}}}
+    statement = _timeout_ms("JICENG_DB_STATEMENT_TIMEOUT_MS", 4000)
+    lock = _timeout_ms("JICENG_DB_LOCK_TIMEOUT_MS", 3000)
     return {
         # An unreachable server fails within seconds rather than hanging a worker; checked-out
         # connections are pinged, so a restarted server is picked up without restarting the app.
-        "connect_args": {"options": "-c search_path=", "connect_timeout": 3},
+        "connect_args": {"options": f"-c search_path= -c statement_timeout={statement} -c lock_timeout={lock}",
+                         "connect_timeout": _timeout_ms("JICENG_DB_CONNECT_TIMEOUT", 3)},
         "pool_pre_ping": True,
     }
 

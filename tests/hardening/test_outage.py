@@ -21,7 +21,7 @@ class Switchboard:
     open ones cut) and on again on the same port: an outage and a recovery."""
 
     def __init__(self, target):
-        self.target, self.port, self.server, self.links = target, None, None, []
+        self.target, self.port, self.server, self.links, self.frozen = target, None, None, [], False
         probe = socket.socket()
         probe.bind(("127.0.0.1", 0))
         self.port = probe.getsockname()[1]
@@ -40,6 +40,15 @@ class Switchboard:
         except OSError:
             pass
         self.server.close()
+        self.frozen = False
+        self._cut()
+
+    def freeze(self):
+        """A frozen server: open connections are lost, new ones are accepted and never answered."""
+        self.frozen = True
+        self._cut()
+
+    def _cut(self):
         for link in self.links:
             try:
                 link.shutdown(socket.SHUT_RDWR)
@@ -54,6 +63,9 @@ class Switchboard:
                 client, _ = server.accept()
             except OSError:
                 return
+            if self.frozen:  # a hung server: the connection is taken and never answered
+                self.links.append(client)
+                continue
             upstream = socket.create_connection(self.target)
             self.links += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
@@ -96,6 +108,34 @@ def test_a_database_outage_is_a_chinese_503_and_the_app_recovers_by_itself(datab
         switchboard.on()
         back = client.get("/t/zhen/")
         assert back.status_code == 200 and "某镇总工会" in back.get_data(as_text=True)  # same process, same cookie
+    finally:
+        switchboard.off()
+        with app.app_context():
+            from app.extensions import db, tenancy
+
+            tenancy.engines.dispose()
+            db.engine.dispose()
+
+
+@pytest.mark.only_on("postgresql")
+def test_a_frozen_database_is_a_chinese_503_within_five_seconds(database_url, make_tenant):
+    """A server that takes connections but never answers (its processes stopped): the connect timeout gives
+    the 503 long before gunicorn would kill the worker."""
+    make_tenant("zhen", name="某镇总工会")
+    switchboard = Switchboard(database_address(database_url))
+    switchboard.on()
+    url = sa.make_url(database_url).set(host="127.0.0.1", port=switchboard.port).render_as_string(hide_password=False)
+    app = make_app(url)
+    client = app.test_client()
+    try:
+        client.post("/t/zhen/login", data={"username": "admin", "password": PASSWORD})
+        assert client.get("/t/zhen/").status_code == 200
+
+        switchboard.freeze()
+        started = time.monotonic()
+        hung = client.get("/t/zhen/")
+        assert hung.status_code == 503 and time.monotonic() - started < 5
+        assert "数据库暂时无法连接，您的数据没有丢失" in hung.get_data(as_text=True)
     finally:
         switchboard.off()
         with app.app_context():
