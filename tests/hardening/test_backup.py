@@ -89,3 +89,15 @@ def test_an_archive_of_another_schema_revision_or_damaged_is_refused(app, client
     assert junk.exit_code == 1 and "不是有效的备份文件" in junk.output
     with app.app_context(), tenancy.engines.shared.connect() as conn:
         assert {t.slug for t in registry.all_tenants(conn)} == {"zhen"}
+
+
+def test_a_restore_keeps_the_federations_time_zone(app, make_tenant, tmp_path):
+    original = make_tenant("zhen")
+    with app.app_context(), tenancy.engines.shared.connect() as conn, conn.begin():
+        registry.set_time_zone(conn, original.id, "Asia/Urumqi")
+    archive = tmp_path / "zhen.zip"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "export", "zhen", str(archive)]).exit_code == 0
+    assert runner.invoke(args=["tenants", "import", str(archive), "zhen-restored"]).exit_code == 0
+    with app.app_context(), tenancy.engines.shared.connect() as conn:
+        assert registry.find_by_slug(conn, "zhen-restored").time_zone == "Asia/Urumqi"
