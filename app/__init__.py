@@ -148,6 +148,7 @@ def _register_templates(app: Flask) -> None:
 
     from flask_babel import get_locale, gettext
 
+    from . import clock
     from .audit.labels import FIELD_LABELS
     from .auth import rules
     from .checklist.cells import cell_html
@@ -158,6 +159,7 @@ def _register_templates(app: Flask) -> None:
     app.jinja_env.globals["task_label"] = task_label
     app.jinja_env.globals["cell_html"] = cell_html
     app.jinja_env.globals["field_label"] = lambda name: gettext(FIELD_LABELS.get(name, name))
+    app.jinja_env.filters["localtime"] = clock.format_local
     app.jinja_env.filters["fromjson"] = lambda text: json.loads(text or "{}")
     app.jinja_env.filters["source_label"] = lambda code: delegation_rules.SOURCES.get(code, code)
     app.jinja_env.filters["event_label"] = lambda code: delegation_rules.EVENTS.get(code, code)

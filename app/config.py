@@ -56,6 +56,8 @@ def from_environment(instance_path: Path, overrides: dict | None = None) -> dict
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        # Times are stored in UTC and shown in this zone, unless a federation chose its own.
+        "JICENG_TIME_ZONE": os.environ.get("JICENG_TIME_ZONE", "Asia/Shanghai"),
         "LANGUAGES": {"zh_CN": "中文", "en": "English"},
         "TENANT_KINDS": FEDERATION_KINDS,
         "SHARED_MIGRATIONS": str(PROJECT_ROOT / "migrations" / "shared"),

@@ -15,6 +15,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app import clock
+
 NOT_XLSX = "文件不是有效的 Excel（.xlsx）文件"
 HEADER_SEARCH_ROWS = 5
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -86,7 +88,7 @@ def _put(cell, value: Any) -> str:
         cell.value = value
         return str(value)
     if isinstance(value, dt.datetime):
-        cell.value = value
+        cell.value = clock.local(value)  # stored UTC; read where the users are
         cell.number_format = "yyyy-mm-dd hh:mm"
         return "yyyy-mm-dd hh:mm"
     if isinstance(value, dt.date):

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from .binding import TenantEngines
 from .provisioning import ProvisioningError, TenantSpec, create_tenant
+from . import registry
 from .registry import TenantRef
 from .snapshot import VERSION_TABLE, Snapshot
 
@@ -68,7 +69,7 @@ def export_tenant(engines: TenantEngines, tenant: TenantRef, tables: list[sa.Tab
                   files: Iterable[ArchiveFile] = ()) -> dict:
     """Write the tenant's rows (all its tables) and the given files to one archive; returns the manifest."""
     manifest = {"format": FORMAT, "tenant": {"slug": tenant.slug, "name": tenant.name, "kind": tenant.kind,
-                                              "region_code": tenant.region_code},
+                                              "region_code": tenant.region_code, "time_zone": tenant.time_zone},
                 "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(), "tables": {}, "files": {}}
     with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         engine = engines.for_tenant(tenant).execution_options(read_only=True)
@@ -140,6 +141,7 @@ def import_tenant(engines: TenantEngines, source: Path, spec: TenantSpec, snapsh
                 for start in range(0, len(rows), 1000):
                     conn.execute(table.insert(), rows[start:start + 1000])
                 _continue_identity(conn, engines, tenant, table)
+            registry.set_time_zone(conn, tenant.id, manifest["tenant"].get("time_zone"))
 
         return create_tenant(engines, spec, snapshot, kinds=kinds, hooks=[load])
 

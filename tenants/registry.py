@@ -43,6 +43,8 @@ class Tenant(RegistryBase):
     path: Mapped[str] = mapped_column(sa.String(400), nullable=False, default="")
     status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default=ACTIVE)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime, nullable=False, default=_utcnow)
+    # The IANA zone its users read times in (None: the application's default).
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
 
 
 tenants_table: sa.Table = Tenant.__table__
@@ -62,6 +64,7 @@ class TenantRef:
     path: str
     status: str
     created_at: dt.datetime
+    time_zone: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -122,6 +125,11 @@ def search(conn: sa.Connection, text: str, limit: int = 20) -> list[TenantRef]:
         .limit(limit)
     )
     return [TenantRef.from_row(r) for r in conn.execute(query)]
+
+
+def set_time_zone(conn: sa.Connection, tenant_id: int, time_zone: str | None) -> None:
+    """Choose the zone a tenant's users read times in (None: the application's default)."""
+    conn.execute(sa.update(tenants_table).where(tenants_table.c.id == tenant_id).values(time_zone=time_zone))
 
 
 def is_within(tenant: TenantRef, ancestor: TenantRef) -> bool:

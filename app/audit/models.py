@@ -7,12 +7,9 @@ import sqlalchemy as sa
 from flask import g, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow  # noqa: F401  (re-exported: the models' default)
 from app.extensions import db
 from tenants.schema import BigId
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class AuditEvent(db.Model):

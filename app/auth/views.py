@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from app import clock
 from app.extensions import db
 from app.forms import FIRST_DAY, LAST_DAY
 from app.web import is_fragment_request, redirect_after_post, render_page_or_fragment
@@ -154,10 +155,10 @@ def audit():
         query = query.where(AuditEvent.actor.contains(actor, autoescape=True))
     if subject:
         query = query.where(AuditEvent.subject.contains(subject, autoescape=True))
-    if start:
-        query = query.where(AuditEvent.occurred_at >= start)
+    if start:  # the dates are the reader's days, the stored times UTC
+        query = query.where(AuditEvent.occurred_at >= clock.day_start_utc(start))
     if end:
-        query = query.where(AuditEvent.occurred_at < end + dt.timedelta(days=1))
+        query = query.where(AuditEvent.occurred_at < clock.day_start_utc(end + dt.timedelta(days=1)))
     events = db.session.scalars(query.offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
     context = {"events": events[:AUDIT_PAGE], "has_more": len(events) > AUDIT_PAGE, "page_number": page, "areas": AUDIT_AREAS,
                "filters": {"area": area, "actor": actor, "subject": subject, "from": request.args.get("from", ""), "to": request.args.get("to", "")}}

@@ -150,7 +150,7 @@ def _attach_problems(form: ItemForm, problems: dict[str, str]) -> None:
 def _stale_message(item) -> str:
     if item is None:
         return "此项已被他人删除，请刷新后重试"
-    when = item.updated_at.strftime("%H:%M")
+    when = clock.format_local(item.updated_at, "%H:%M")
     return f"您打开表单后，{item.updated_by} 已于 {when} 修改了此项。下面是当前内容，请在此基础上重新修改后保存。"
 
 

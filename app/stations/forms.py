@@ -5,6 +5,7 @@ from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app import clock
 from app.forms import Count, FitsNumeric, InDateRange, SingleLine
 
 from . import rules
@@ -74,3 +75,4 @@ class SettingsForm(FlaskForm):
         _l("工作站默认年度经费（元）"), places=2,
         validators=[InputRequired(_l("请填写金额")), FitsNumeric(12, 2), NumberRange(min=0, message=_l("不能为负数"))],
     )
+    time_zone = SelectField(_l("时区"), choices=list(clock.ZONES.items()), validators=[Optional()])

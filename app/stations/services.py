@@ -12,6 +12,8 @@ from app import clock
 from app.audit.models import record
 from app.summaries import counts
 from app.extensions import db
+from tenants import registry
+from tenants.web import current_tenant
 
 from . import rules
 from .models import (
@@ -61,6 +63,17 @@ def update_default_budget(amount: Decimal, actor: str) -> None:
     db.session.merge(current)
     db.session.flush()
     audit("settings.update", "settings", actor, changes)
+
+
+def update_time_zone(zone: str, actor: str) -> None:
+    """Choose the zone this federation's users read times and dates in (kept in the tenant registry)."""
+    if zone not in clock.ZONES:
+        raise StationError("不支持该时区")
+    tenant = current_tenant._get_current_object()
+    before = clock.zone().key
+    if zone != before:
+        registry.set_time_zone(db.session.connection(), tenant.id, zone)
+        audit("settings.update", "settings", actor, {"time_zone": [before, zone]})
 
 
 def budget_for(station_id: int, year: int) -> Decimal:

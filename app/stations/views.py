@@ -334,9 +334,11 @@ def receipt(station_id, expense_id):
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required
 def settings():
-    form = SettingsForm(obj=services.federation_settings())
+    form = SettingsForm(obj=services.federation_settings(), time_zone=clock.zone().key)
     if form.validate_on_submit():
         services.update_default_budget(form.default_station_budget.data, current_user.username)
+        if form.time_zone.data:
+            services.update_time_zone(form.time_zone.data, current_user.username)
         db.session.commit()
         flash(_("已保存"), "success")
         return redirect(url_for("stations.settings"))

@@ -133,3 +133,15 @@ def test_a_restore_moves_a_sequence_only_forward_and_setval_reads_no_tenant_tabl
     assert len(setvals) == 1
     assert "from" not in setvals[0].lower() and "select" == setvals[0].lower().split()[0]
     assert tenant.schema_name not in setvals[0] and "users" not in setvals[0]
+
+
+def test_a_restore_keeps_the_federations_time_zone(app, make_tenant, tmp_path):
+    original = make_tenant("zhen")
+    with app.app_context(), tenancy.engines.shared.connect() as conn, conn.begin():
+        registry.set_time_zone(conn, original.id, "Asia/Urumqi")
+    archive = tmp_path / "zhen.zip"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tenants", "export", "zhen", str(archive)]).exit_code == 0
+    assert runner.invoke(args=["tenants", "import", str(archive), "zhen-restored"]).exit_code == 0
+    with app.app_context(), tenancy.engines.shared.connect() as conn:
+        assert registry.find_by_slug(conn, "zhen-restored").time_zone == "Asia/Urumqi"
