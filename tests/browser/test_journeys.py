@@ -214,3 +214,24 @@ def test_dashboard_charts_draw_when_echarts_arrives_after_the_panels(sign_in):
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="总览").click()
     for panel in ("checklist", "stations", "cases"):
         expect(page.locator(f"#panel-{panel} [data-chart] canvas").first).to_be_visible(timeout=10_000)
+
+
+def test_every_dashboard_link_answers_including_the_own_federation_row(sign_in):
+    """Each link of an upper federation's dashboard is followed once; the "（本级）" row's link to its own
+    stations once answered 500."""
+    page = sign_in("haimen")
+    page.goto("/t/haimen/dashboard")
+    panels = page.locator("[id^=panel-]")
+    for i in range(panels.count()):
+        expect(panels.nth(i).locator("h2")).to_be_visible()  # every panel loaded in place
+    links = page.locator("[id^=panel-] a")
+    hrefs = {links.nth(i).get_attribute("href"): links.nth(i).inner_text() for i in range(links.count())}
+    assert any("（本级）" in text for text in hrefs.values()), hrefs
+    for href, text in hrefs.items():
+        if ".xlsx" in href:  # a download, fetched with the page's session
+            response = page.request.get(href)
+            assert response.status == 200 and response.headers["cache-control"] == "no-store", (href, text)
+            continue
+        response = page.goto(href)
+        assert response.status == 200, (href, text)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
