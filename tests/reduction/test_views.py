@@ -291,3 +291,10 @@ def test_the_pages_speak_english_with_their_figures(client, tree, register, logi
     assert re.search(r"Duplication \d+\.\d%", document) and "More than half: return for revision" in document
     assert "General documents at least 30% fewer" in dashboard
     assert "Total (this federation and all below)" in client.get("/t/haimen/reduction/rollup").get_data(as_text=True)
+
+
+def test_the_province_register_says_not_compared_instead_of_zero(client, tree, register, login_as):
+    register(tree["jiangsu"], title="省总的文件")
+    login_as(tree["jiangsu"])
+    body = client.get("/t/jiangsu/reduction/documents?year=2026", headers=HX).get_data(as_text=True)
+    assert "省总的文件" in body and "未比对" in body and "0.0%" not in body
