@@ -75,6 +75,11 @@ class Report:
         return rules.rate_pct(self.covered, self.total)
 
     @property
+    def compared(self) -> bool:
+        """Something was compared: the federation has superiors and the draft is long enough to match."""
+        return self.has_superiors and self.total >= text.K
+
+    @property
     def returned(self) -> bool:
         return rules.returned_for_revision(self.covered, self.total)
 

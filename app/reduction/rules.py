@@ -115,6 +115,21 @@ class Target:
         return None if self.limit is None else self.limit - self.this_year
 
 
+@dataclasses.dataclass(frozen=True)
+class Compliance:
+    """How many federations meet a target each on its own figures (a subtree sum can hide misses)."""
+
+    met: list[str]
+    missed: list[str]
+    not_comparable: list[str]  # nothing last year to compare with
+
+
+def compliance(targets: list[tuple[str, Target]]) -> Compliance:
+    met = [name for name, t in targets if t.met is True]
+    missed = [name for name, t in targets if t.met is False]
+    return Compliance(met, missed, [name for name, t in targets if t.met is None])
+
+
 def general_documents_target(last_year: int, this_year: int) -> Target:
     return Target(last_year, this_year, GENERAL_DOCUMENT_CUT_PCT)
 

@@ -139,9 +139,24 @@ def _flag_filter(query, model, subject_type: str, flag: str):
     return query
 
 
+def _measure(document: Document, tenant) -> None:
+    """The copy rate against the superior documents now registered; none (未比对) where nothing was compared."""
+    report = duplication.check(document.body, tenant)
+    if report.compared:
+        document.duplication_covered, document.duplication_total = report.covered, report.total
+    else:
+        document.duplication_covered = document.duplication_total = None
+
+
 def recheck_year(year: int, actor: str) -> None:
-    """Apply the rules again to a year (after the calendar for it was entered, say)."""
-    _recompute_document_flags(db.session.scalars(sa.select(Document).where(Document.year == year)).all())
+    """Apply the rules again to a year (after the calendar for it was entered, say), measuring each
+    document's copy rate again against the superior documents registered by now."""
+    documents = db.session.scalars(sa.select(Document).where(Document.year == year)).all()
+    tenant = _tenant()
+    for document in documents:
+        _measure(document, tenant)
+    db.session.flush()
+    _recompute_document_flags(documents)
     _recompute_meeting_flags(year)
     _recompute_inspection_flags(year)
     _refresh_summary(year)
@@ -197,8 +212,7 @@ def save_document(document: Document | None, values: dict, actor: str) -> Docume
         document.updated_by, document.updated_at = actor, utcnow()
     db.session.flush()
     if is_new or {"body", "number", "title", "issued_on"} & set(changes):
-        report = duplication.check(document.body, tenant)
-        document.duplication_covered, document.duplication_total = report.covered, report.total
+        _measure(document, tenant)
         duplication.share_document(tenant, document)
     _recompute_document_flags([document])
     audit("document.create" if is_new else "document.update", f"{DOCUMENT}:{document.id}", actor, changes)

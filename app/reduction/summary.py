@@ -161,3 +161,8 @@ def rollup(session, root: TenantRef, year: int) -> list[RollupRow]:
 def totals(rows: list[RollupRow]) -> RollupRow:
     return RollupRow(0, "", "", 0, {n: sum(r.this_year[n] for r in rows) for n in SUMMARY_FIGURES},
                      {n: sum(r.last_year[n] for r in rows) for n in SUMMARY_FIGURES})
+
+
+def compliance(rows: list[RollupRow], figure: str, cut_pct: int) -> rules.Compliance:
+    """The target applied to each federation's own figures, not to the sum."""
+    return rules.compliance([(r.name, r.target(figure, cut_pct)) for r in rows])

@@ -109,8 +109,12 @@ def rollup():
     only_open = request.args.get("show") == "open"
     below = [r for r in rows if r.tenant_id != current_tenant.id]
     shown = [r for r in rows if r.this_year["open_flags"]] if only_open else rows
+    targets = {
+        "general": summary.compliance(rows, "general_documents", rules.GENERAL_DOCUMENT_CUT_PCT),
+        "items": summary.compliance(rows, "inspection_items", rules.INSPECTION_ITEM_CUT_PCT),
+    }
     return render_page_or_fragment("reduction/rollup.html", "reduction/_rollup.html", rows=shown, total=summary.totals(rows),
-                                   year=year, years=_years(year), has_below=bool(below), only_open=only_open)
+                                   compliance=targets, year=year, years=_years(year), has_below=bool(below), only_open=only_open)
 
 
 # Documents -------------------------------------------------------------------------------------------

@@ -277,3 +277,23 @@ def test_the_roll_up_of_a_subtree_is_one_query(app, tree, register):
     assert (by_name["海门区三星镇总工会"].last_year["general_documents"], by_name["海门区三星镇总工会"].this_year["general_documents"]) == (1, 1)
     assert len(statements) == 1 and "reduction_summaries" in statements[0]
     assert summary.totals(rows).this_year["meetings"] == 1
+
+
+def test_a_province_document_is_not_compared_and_says_so(app, tree, register):
+    """Nothing is above the province: its documents have no rate (未比对), not 0.0%."""
+    document_id = register(tree["jiangsu"])
+    with in_tenant(app, tree["jiangsu"]) as session:
+        doc = session.get(Document, document_id)
+        assert doc.duplication_total is None and doc.duplication_pct is None
+
+
+def test_the_recheck_recomputes_the_copy_rate(app, tree, register):
+    """A county copy saved before its provincial source: the recheck measures it again and flags it."""
+    document_id = register(tree["haimen"], body=COPYING_DRAFT)
+    assert flag_codes(app, tree["haimen"], "document", document_id) == []
+    register(tree["jiangsu"])
+    with in_tenant(app, tree["haimen"]) as session:
+        services.recheck_year(document_values()["issued_on"].year, "admin")
+        session.commit()
+        assert session.get(Document, document_id).duplication_pct > 50
+    assert flag_codes(app, tree["haimen"], "document", document_id) == ["duplicates_superior"]

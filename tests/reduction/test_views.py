@@ -291,3 +291,25 @@ def test_the_pages_speak_english_with_their_figures(client, tree, register, logi
     assert re.search(r"Duplication \d+\.\d%", document) and "More than half: return for revision" in document
     assert "General documents at least 30% fewer" in dashboard
     assert "Total (this federation and all below)" in client.get("/t/haimen/reduction/rollup").get_data(as_text=True)
+
+
+def test_the_province_register_says_not_compared_instead_of_zero(client, tree, register, login_as):
+    register(tree["jiangsu"], title="省总的文件")
+    login_as(tree["jiangsu"])
+    body = client.get("/t/jiangsu/reduction/documents?year=2026", headers=HX).get_data(as_text=True)
+    assert "省总的文件" in body and "未比对" in body and "0.0%" not in body
+
+
+def test_the_rollup_counts_federations_meeting_the_30_percent_target_not_only_the_sum(client, tree, register, login_as):
+    # 海门 10 → 2 (met); 三星 2 → 2 (missed): the sum 12 → 4 meets 30% while 三星 does not.
+    for i in range(10):
+        register(tree["haimen"], issued_on=D(2025, 3, 1), body=f"海门去年{i}：" + INDEPENDENT_DRAFT)
+    for i in range(2):
+        register(tree["haimen"], body=f"海门今年{i}：" + INDEPENDENT_DRAFT)
+        register(tree["sanxing"], issued_on=D(2025, 3, 1), body=f"三星去年{i}：" + INDEPENDENT_DRAFT)
+        register(tree["sanxing"], body=f"三星今年{i}：" + INDEPENDENT_DRAFT)
+    login_as(tree["haimen"])
+    body = client.get("/t/haimen/reduction/rollup?year=2026", headers=HX).get_data(as_text=True)
+    general = re.search(r"<li>普发文件减少 30%：(.*?)</li>", body, re.S).group(1)
+    assert "1 个工会达标，1 个未达标" in general and "未达标：海门区三星镇总工会" in general
+    assert "南通市海门区总工会" not in general.split("未达标：")[1] and "1 个上年无数可比" in general
