@@ -10,7 +10,7 @@ from typing import Callable
 KINDS = {
     "rights": "维权与劳动争议",
     "wage_negotiation": "代为工资集体协商",
-    "election": "代民主选举",
+    "election": "协助组织民主选举",  # seed 001: helping a grassroots union organise its election
     "dues": "经费集中管理、分户核算",
     "legal_aid": "法律援助",
     "other": "其他",
