@@ -81,9 +81,19 @@ def _transition(case: DelegationCase, action: str, actor: str) -> None:
            detail=json.dumps({"status": [before, case.status]}, ensure_ascii=False))
 
 
+_NUMBER_LOCK_CLASS = 0x4A44 << 40  # pg_advisory_xact_lock(class + federation id), clear of the counts' class
+
+
 def next_number(year: int) -> str:
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(DelegationCase).where(DelegationCase.number.like(f"{year}-%")))
-    return f"{year}-{count + 1:04d}"
+    """One more than the highest number of the year (not the count: a gap or a deleted case would repeat a
+    number). On PostgreSQL two cases opened at the same instant wait for each other's commit on a
+    transaction lock per federation, so neither reads the same highest number."""
+    session = db.session()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(_NUMBER_LOCK_CLASS + bound_tenant(session).id)))
+    numbers = session.scalars(sa.select(DelegationCase.number).where(DelegationCase.number.like(f"{year}-%")))
+    highest = max((int(n.split("-", 1)[1]) for n in numbers if n.split("-", 1)[1].isdigit()), default=0)
+    return f"{year}-{highest + 1:04d}"
 
 
 def open_case(values: dict, enterprise_ids: list[int], actor: str) -> DelegationCase:

@@ -305,3 +305,46 @@ def test_a_reason_longer_than_the_form_allows_is_refused_and_nothing_is_stored(a
     assert response.status_code == 422
     with in_tenant(app, town) as session:
         assert session.get(DelegationCase, case_id).escalated_to is None
+
+
+def test_a_new_case_number_follows_the_highest_not_the_count(app, client, make_tenant, make_station, fixed_today):
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    first = open_case(client, "zhen", [a])
+    with in_tenant(app, town) as session:
+        session.get(DelegationCase, first).number = "2026-0002"  # a gap: one case, numbered 2
+        session.commit()
+    second = open_case(client, "zhen", [a])
+    with in_tenant(app, town) as session:
+        assert session.get(DelegationCase, second).number == "2026-0003"
+
+
+def test_two_cases_opened_at_the_same_instant_get_different_numbers(app, make_tenant, make_station, fixed_today):
+    import threading
+
+    from app.delegation import services
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    with in_tenant(app, town) as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite serialises writers itself; the lock is PostgreSQL's")
+    barrier, numbers, errors = threading.Barrier(2), [], []
+
+    def open_one():
+        try:
+            with in_tenant(app, town) as session, app.test_request_context():
+                barrier.wait(timeout=10)
+                case = services.open_case({"kind": "rights", "source": "complaint", "title": "欠薪", "description": ""},
+                                          [a], "admin")
+                numbers.append(case.number)
+                session.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and sorted(numbers) == ["2026-0001", "2026-0002"]
