@@ -23,6 +23,12 @@ STATUSES = {
 }
 OPEN = {"requested", "accepted", "in_progress"}
 
+
+def queue_number(sender_slug: str, number: str) -> str:
+    """A case number in the queue of cases passed up: numbers are per federation (every town has its
+    2026-0001), so the sender's short name (unique among federations) qualifies it."""
+    return f"{sender_slug}/{number}"
+
 # Typed outcomes by kind: field → label. Closing needs the required ones.
 OUTCOME_FIELDS = {
     "rights": {"amount_recovered": "追回金额（元）", "workers_helped": "帮助职工（人）"},

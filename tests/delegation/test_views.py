@@ -348,3 +348,24 @@ def test_two_cases_opened_at_the_same_instant_get_different_numbers(app, make_te
     for thread in threads:
         thread.join(timeout=30)
     assert errors == [] and sorted(numbers) == ["2026-0001", "2026-0002"]
+
+
+def test_the_queue_of_cases_passed_up_names_each_sender_and_numbers_are_unique_in_it(app, client, make_tenant, make_station, fixed_today):
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    for slug, name in (("zhen", "甲镇总工会"), ("zhen2", "乙镇总工会")):
+        town = make_tenant(slug, kind="town", name=name, parent=county)
+        _s, (a,) = make_station(town, enterprises=1)
+        login(client, slug)
+        case_id = open_case(client, slug, [a], title=f"{name}的案件")
+        client.post(f"/t/{slug}/cases/{case_id}/escalate", data={"reason": "本镇无专业人员"})
+    login(client, "xian")
+    queue = client.get("/t/xian/cases").get_data(as_text=True)
+    passed_up = queue.split("下级提交本会办理的案件", 1)[1]
+    rows = re.findall(r"<tr[^>]*><td>([^<]+)</td><td>([^<]+)</td>", passed_up)
+    assert sorted(rows) == [("zhen/2026-0001", "甲镇总工会"), ("zhen2/2026-0001", "乙镇总工会")]
+    assert "提交单位" in passed_up
+
+
+def test_a_queue_number_is_qualified_by_its_sender():
+    from app.delegation import rules
+    assert rules.queue_number("zhen", "2026-0001") != rules.queue_number("zhen2", "2026-0001")
