@@ -369,3 +369,32 @@ def test_the_queue_of_cases_passed_up_names_each_sender_and_numbers_are_unique_i
 def test_a_queue_number_is_qualified_by_its_sender():
     from app.delegation import rules
     assert rules.queue_number("zhen", "2026-0001") != rules.queue_number("zhen2", "2026-0001")
+
+
+def test_the_cases_panel_and_its_export_show_the_same_figures_under_the_same_labels(client, make_tenant, make_station, monkeypatch):
+    from openpyxl import load_workbook
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 1))
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    town = make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    done, pending, _waiting = (open_case(client, "zhen", [a], title=t) for t in ("已办", "办理中", "待受理"))
+    for case_id in (done, pending):
+        client.post(f"/t/zhen/cases/{case_id}/accept", data={})
+    client.post(f"/t/zhen/cases/{done}/close", data={"summary": "追回", "amount_recovered": "5000", "workers_helped": "3"})
+    login(client, "xian")
+    base = f"/t/xian/dashboard/federations/{county.id}/panels/cases"
+    html = client.get(base + "?year=2026", headers={"HX-Request": "true"}).get_data(as_text=True)
+    header = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<th[^>]*>(.*?)</th>", html, re.S)]
+    table = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html.split("<tbody>", 1)[1], re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        table[cells[0]] = cells[1:]
+    book = load_workbook(io.BytesIO(client.get(base + ".xlsx?year=2026").data)).active
+    sheet = [[cell.value for cell in row] for row in book.iter_rows()]
+    assert sheet[0] == header
+    exported = {str(row[0]): [f"{v:,.2f}" if isinstance(v, float) or (header[i + 1] == "追回金额（元）") else str(v)
+                              for i, v in enumerate(row[1:])] for row in sheet[1:]}
+    assert exported == table
+    open_column, done_column = header.index("办理中") - 1, header.index("已办结") - 1
+    assert (table["某镇总工会"][open_column], table["某镇总工会"][done_column]) == ("2", "1")
