@@ -110,6 +110,20 @@ def _panel_data(panel: str, root, year: int) -> dict:
     return {"lines": lines, "total": total, "tiers": tiers}
 
 
+CASE_FIGURES = ("办理中", "已办结", "逾期", "追回金额（元）", "帮助职工", "覆盖职工")
+
+
+def case_figures(line) -> list:
+    """The cases panel's figures of one line, in column order: the one source of the table and its export
+    (the export once listed the five statuses one by one under the table's two labels, and said 0 / 0)."""
+    values = line.values
+    open_ = sum(values.get(f"status:{s}", 0) for s in delegation_rules.STATUSES if s in delegation_rules.OPEN)
+    finished = sum(values.get(f"status:{s}", 0) for s in delegation_rules.STATUSES if s not in delegation_rules.OPEN)
+    return ([int(values.get(f"kind:{k}", 0)) for k in delegation_rules.KINDS]
+            + [int(open_), int(finished), int(values.get("overdue", 0)), values.get("amount_recovered", 0),
+               int(values.get("workers_helped", 0)), int(values.get("workers_covered", 0))])
+
+
 def _chart(panel: str, data: dict) -> str:
     lines = data["lines"]
     if panel == "reduction":
@@ -138,7 +152,7 @@ def panel(tenant_id, panel):
         root = _root(conn, tenant_id)
     data = _panel_data(panel, root, year)
     context = {"root": root, "year": year, "panel": panel, "tasks": checklist_rules.TASKS, "modes": station_rules.MODES,
-               "case_kinds": delegation_rules.KINDS, "case_statuses": delegation_rules.STATUSES,
+               "case_kinds": delegation_rules.KINDS, "case_statuses": delegation_rules.STATUSES, "case_figures": case_figures,
                "chart": _chart(panel, data), **data}
     return render_page_or_fragment("dashboard/panel_page.html", f"dashboard/_panel_{panel}.html", **context)
 
@@ -159,12 +173,8 @@ def export(tenant_id, panel):
                  line.values["meetings"].last_year, line.values["meetings"].this_year, line.values["items"].last_year,
                  line.values["items"].this_year, int(line.values["open_flags"])] for line in rows_in]
     elif panel == "cases":
-        headers = (["地区/工会"] + list(delegation_rules.KINDS.values()) + list(delegation_rules.STATUSES.values())
-                   + ["逾期", "追回金额（元）", "帮助职工", "覆盖职工"])
-        rows = [[line.label] + [int(line.values.get(f"kind:{k}", 0)) for k in delegation_rules.KINDS]
-                + [int(line.values.get(f"status:{s}", 0)) for s in delegation_rules.STATUSES]
-                + [int(line.values.get("overdue", 0)), line.values.get("amount_recovered", 0),
-                   int(line.values.get("workers_helped", 0)), int(line.values.get("workers_covered", 0))] for line in rows_in]
+        headers = ["地区/工会"] + list(delegation_rules.KINDS.values()) + list(CASE_FIGURES)
+        rows = [[line.label] + case_figures(line) for line in rows_in]
     elif panel == "checklist":
         headers = ["地区/工会", "覆盖企业"] + [f"{label}完成率(%)" for label in checklist_rules.TASKS.values()] + ["总体完成率(%)", "N 项活动"]
         rows = [[line.label, int(line.values.get("enterprises", 0))] + [line.pct(f"done:{t}") for t in checklist_rules.TASKS]

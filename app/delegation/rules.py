@@ -10,7 +10,7 @@ from typing import Callable
 KINDS = {
     "rights": "维权与劳动争议",
     "wage_negotiation": "代为工资集体协商",
-    "election": "代民主选举",
+    "election": "协助组织民主选举",  # seed 001: helping a grassroots union organise its election
     "dues": "经费集中管理、分户核算",
     "legal_aid": "法律援助",
     "other": "其他",
@@ -22,6 +22,12 @@ STATUSES = {
     "requested": "待受理", "accepted": "已受理", "in_progress": "办理中", "closed": "已办结", "confirmed": "已确认",
 }
 OPEN = {"requested", "accepted", "in_progress"}
+
+
+def queue_number(sender_slug: str, number: str) -> str:
+    """A case number in the queue of cases passed up: numbers are per federation (every town has its
+    2026-0001), so the sender's short name (unique among federations) qualifies it."""
+    return f"{sender_slug}/{number}"
 
 # Typed outcomes by kind: field → label. Closing needs the required ones.
 OUTCOME_FIELDS = {

@@ -2,6 +2,7 @@
 cases, and recount the yearly figures; callers commit."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -16,7 +17,7 @@ from app.summaries import counts
 from app.extensions import db
 from app.stations.models import Enterprise
 from tenants.binding import bound_tenant
-from tenants.registry import TenantRef
+from tenants.registry import TenantRef, tenants_table
 
 from . import rules
 from .models import CaseEnterprise, CaseEscalation, CaseEvent, DelegationCase, DuesEntry
@@ -81,9 +82,19 @@ def _transition(case: DelegationCase, action: str, actor: str) -> None:
            detail=json.dumps({"status": [before, case.status]}, ensure_ascii=False))
 
 
+_NUMBER_LOCK_CLASS = 0x4A44 << 40  # pg_advisory_xact_lock(class + federation id), clear of the counts' class
+
+
 def next_number(year: int) -> str:
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(DelegationCase).where(DelegationCase.number.like(f"{year}-%")))
-    return f"{year}-{count + 1:04d}"
+    """One more than the highest number of the year (not the count: a gap or a deleted case would repeat a
+    number). On PostgreSQL two cases opened at the same instant wait for each other's commit on a
+    transaction lock per federation, so neither reads the same highest number."""
+    session = db.session()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(_NUMBER_LOCK_CLASS + bound_tenant(session).id)))
+    numbers = session.scalars(sa.select(DelegationCase.number).where(DelegationCase.number.like(f"{year}-%")))
+    highest = max((int(n.split("-", 1)[1]) for n in numbers if n.split("-", 1)[1].isdigit()), default=0)
+    return f"{year}-{highest + 1:04d}"
 
 
 def open_case(values: dict, enterprise_ids: list[int], actor: str) -> DelegationCase:
@@ -225,9 +236,24 @@ def queue(kind: str = "", status: str = "", overdue: bool = False) -> list[Deleg
     return db.session.scalars(query).all()
 
 
-def escalated_to(tenant_id: int, kind: str = "", status: str = "", overdue: bool = False) -> list[CaseEscalation]:
-    """The cases lower federations passed up to this one (shared index)."""
-    query = sa.select(CaseEscalation).where(CaseEscalation.handler_tenant_id == tenant_id).order_by(
+@dataclasses.dataclass(frozen=True)
+class PassedUp:
+    """A row of the queue of cases passed up: case numbers are per federation, so the row names its sender
+    and its number is qualified by the sender's short name (unique in the queue)."""
+    escalation: CaseEscalation
+    sender: str
+    sender_slug: str
+
+    @property
+    def number(self) -> str:
+        return rules.queue_number(self.sender_slug, self.escalation.number)
+
+
+def escalated_to(tenant_id: int, kind: str = "", status: str = "", overdue: bool = False) -> list[PassedUp]:
+    """The cases lower federations passed up to this one (shared index), each with the federation that sent it."""
+    query = sa.select(CaseEscalation, tenants_table.c.name, tenants_table.c.slug).join(
+        tenants_table, tenants_table.c.id == CaseEscalation.origin_tenant_id).where(
+        CaseEscalation.handler_tenant_id == tenant_id).order_by(
         CaseEscalation.status == "confirmed", CaseEscalation.due_on.is_(None), CaseEscalation.due_on, CaseEscalation.id.desc())
     if kind in rules.KINDS:
         query = query.where(CaseEscalation.kind == kind)
@@ -235,7 +261,7 @@ def escalated_to(tenant_id: int, kind: str = "", status: str = "", overdue: bool
         query = query.where(CaseEscalation.status == status)
     if overdue:
         query = query.where(CaseEscalation.status.in_(rules.OPEN), CaseEscalation.due_on < clock.today())
-    return db.session.scalars(query).all()
+    return [PassedUp(e, name, slug) for e, name, slug in db.session.execute(query)]
 
 
 def enterprises_of(case: DelegationCase) -> list[Enterprise]:

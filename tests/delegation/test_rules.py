@@ -70,3 +70,11 @@ def test_ratings(rating, ok):
 
 def test_a_dues_account_adds_collections_and_subtracts_returns_and_spending():
     assert rules.ledger_balance([("collected", D("1000")), ("returned", D("80")), ("spent", D("120.5"))]) == D("799.5")
+
+
+def test_the_election_kind_is_helping_a_grassroots_union_organise_its_election():
+    # Seed 001's "提交乡镇(街道)工会代民主选举" is the town union's congress electing a vetted cadre, not an upper level
+    # holding the election on the union's behalf; the stored code stays "election" so existing cases keep their kind.
+    assert rules.KINDS["election"] == "协助组织民主选举"
+    assert "代民主选举" not in rules.KINDS.values()
+    assert rules.REQUIRED_OUTCOMES["election"] == ("election_result",)

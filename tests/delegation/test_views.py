@@ -305,3 +305,96 @@ def test_a_reason_longer_than_the_form_allows_is_refused_and_nothing_is_stored(a
     assert response.status_code == 422
     with in_tenant(app, town) as session:
         assert session.get(DelegationCase, case_id).escalated_to is None
+
+
+def test_a_new_case_number_follows_the_highest_not_the_count(app, client, make_tenant, make_station, fixed_today):
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    first = open_case(client, "zhen", [a])
+    with in_tenant(app, town) as session:
+        session.get(DelegationCase, first).number = "2026-0002"  # a gap: one case, numbered 2
+        session.commit()
+    second = open_case(client, "zhen", [a])
+    with in_tenant(app, town) as session:
+        assert session.get(DelegationCase, second).number == "2026-0003"
+
+
+def test_two_cases_opened_at_the_same_instant_get_different_numbers(app, make_tenant, make_station, fixed_today):
+    import threading
+
+    from app.delegation import services
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    with in_tenant(app, town) as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite serialises writers itself; the lock is PostgreSQL's")
+    barrier, numbers, errors = threading.Barrier(2), [], []
+
+    def open_one():
+        try:
+            with in_tenant(app, town) as session, app.test_request_context():
+                barrier.wait(timeout=10)
+                case = services.open_case({"kind": "rights", "source": "complaint", "title": "欠薪", "description": ""},
+                                          [a], "admin")
+                numbers.append(case.number)
+                session.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == [] and sorted(numbers) == ["2026-0001", "2026-0002"]
+
+
+def test_the_queue_of_cases_passed_up_names_each_sender_and_numbers_are_unique_in_it(app, client, make_tenant, make_station, fixed_today):
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    for slug, name in (("zhen", "甲镇总工会"), ("zhen2", "乙镇总工会")):
+        town = make_tenant(slug, kind="town", name=name, parent=county)
+        _s, (a,) = make_station(town, enterprises=1)
+        login(client, slug)
+        case_id = open_case(client, slug, [a], title=f"{name}的案件")
+        client.post(f"/t/{slug}/cases/{case_id}/escalate", data={"reason": "本镇无专业人员"})
+    login(client, "xian")
+    queue = client.get("/t/xian/cases").get_data(as_text=True)
+    passed_up = queue.split("下级提交本会办理的案件", 1)[1]
+    rows = re.findall(r"<tr[^>]*><td>([^<]+)</td><td>([^<]+)</td>", passed_up)
+    assert sorted(rows) == [("zhen/2026-0001", "甲镇总工会"), ("zhen2/2026-0001", "乙镇总工会")]
+    assert "提交单位" in passed_up
+
+
+def test_a_queue_number_is_qualified_by_its_sender():
+    from app.delegation import rules
+    assert rules.queue_number("zhen", "2026-0001") != rules.queue_number("zhen2", "2026-0001")
+
+
+def test_the_cases_panel_and_its_export_show_the_same_figures_under_the_same_labels(client, make_tenant, make_station, monkeypatch):
+    from openpyxl import load_workbook
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 6, 1))
+    county = make_tenant("xian", kind="county", name="某县总工会")
+    town = make_tenant("zhen", kind="town", name="某镇总工会", parent=county)
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    done, pending, _waiting = (open_case(client, "zhen", [a], title=t) for t in ("已办", "办理中", "待受理"))
+    for case_id in (done, pending):
+        client.post(f"/t/zhen/cases/{case_id}/accept", data={})
+    client.post(f"/t/zhen/cases/{done}/close", data={"summary": "追回", "amount_recovered": "5000", "workers_helped": "3"})
+    login(client, "xian")
+    base = f"/t/xian/dashboard/federations/{county.id}/panels/cases"
+    html = client.get(base + "?year=2026", headers={"HX-Request": "true"}).get_data(as_text=True)
+    header = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<th[^>]*>(.*?)</th>", html, re.S)]
+    table = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html.split("<tbody>", 1)[1], re.S):
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        table[cells[0]] = cells[1:]
+    book = load_workbook(io.BytesIO(client.get(base + ".xlsx?year=2026").data)).active
+    sheet = [[cell.value for cell in row] for row in book.iter_rows()]
+    assert sheet[0] == header
+    exported = {str(row[0]): [f"{v:,.2f}" if isinstance(v, float) or (header[i + 1] == "追回金额（元）") else str(v)
+                              for i, v in enumerate(row[1:])] for row in sheet[1:]}
+    assert exported == table
+    open_column, done_column = header.index("办理中") - 1, header.index("已办结") - 1
+    assert (table["某镇总工会"][open_column], table["某镇总工会"][done_column]) == ("2", "1")
