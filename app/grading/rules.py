@@ -189,6 +189,18 @@ class Grade:
     tier: str
     exact_total: Fraction | None = None  # what the tier is decided on
 
+    @property
+    def categories(self) -> list[tuple[str, list[Line]]]:
+        return in_sheet_order(self.lines)
+
+
+def in_sheet_order(lines: Sequence[Line]) -> list[tuple[str, list[Line]]]:
+    """Lines grouped by category, categories in the order the sheet first lists them (not code-point order)."""
+    groups: dict[str, list[Line]] = {}
+    for line in lines:
+        groups.setdefault(line.item.category, []).append(line)
+    return list(groups.items())
+
 
 def grade_station(facts: Facts, items: Sequence[Item], entries: Mapping, tiers: Sequence[Tier]) -> Grade:
     """Score every item with its explanation, add up, apply vetoes and rate.

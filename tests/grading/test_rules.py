@@ -174,3 +174,10 @@ def test_a_metric_third_stays_exact_until_the_total():
     sheet = [Item(i, "一", t, "metric", D("10"), metric=f"coverage:{t}") for i, t in enumerate(("member_congress", "workers_congress", "wage_negotiation"), 1)]
     grade = rules.grade_station(facts, sheet, {}, rules.DEFAULT_TIERS)
     assert [line.points for line in grade.lines] == [D("3.3")] * 3 and grade.total == D("10.0")
+
+
+def test_categories_keep_the_sheets_order_not_code_point_order():
+    sheet = [Item(i, c, f"项 {i}", "manual", D("10")) for i, c in enumerate(("一", "二", "三", "二", "否决项", "四"), 1)]
+    grade = rules.grade_station(FACTS, sheet, {}, rules.DEFAULT_TIERS)
+    assert [c for c, _ in grade.categories] == ["一", "二", "三", "否决项", "四"]
+    assert [line.item.key for line in grade.categories[1][1]] == [2, 4]

@@ -225,3 +225,17 @@ def test_no_grading_route_reaches_another_federation(client, make_tenant, login_
     for method, path in GRADING_ROUTES:
         response = getattr(client, method)(f"/t/town-b{path}")
         assert response.status_code == 302 and "/t/town-b/login" in response.headers["Location"], path
+
+
+def test_the_score_page_lists_categories_in_sheet_order(client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, _ids = make_station(tenant, chief="chief1", enterprises=1)
+    login_as(tenant, "chief1")
+    page = client.get(f"/t/sanxing/grading/stations/{station_id}?year=2026").get_data(as_text=True)
+    import re
+
+    shown = list(dict.fromkeys(re.findall(r'<tr class="category"><th colspan="5">([^<]+)</th>', page)))
+    from app.grading.services import DEFAULT_ITEMS
+
+    assert shown == list(dict.fromkeys(item[0] for item in DEFAULT_ITEMS))
+    assert shown[:3] == ["一、5+N 五项任务", "二、N 项活动", "三、工作台账"]
