@@ -257,6 +257,17 @@ def months_in_role(started_on: dt.date, ended_on: dt.date | None, year: int) -> 
     return months
 
 
+def cap_role_months(held: Sequence[tuple[object, int]], cap: int = 12) -> list[tuple[object, int]]:
+    """A role's stipend months at one station add up to at most 12 a year: earlier holders first,
+    a later holder gets what is left (0 when nothing is)."""
+    left, capped = cap, []
+    for holder, months in held:
+        take = max(0, min(months, left))
+        left -= take
+        capped.append((holder, take))
+    return capped
+
+
 def stipend_for(tier: Tier, role: str, months: int) -> Decimal:
     """A year's stipend for the role at this tier, pro-rated by months in the role."""
     yearly = {"chief": tier.chief_stipend, "deputy": tier.deputy_stipend}.get(role, Decimal("0"))

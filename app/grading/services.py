@@ -301,8 +301,13 @@ def _months_by_person(station_id: int, year: int) -> list[tuple[int, str, int]]:
     rows = db.session.execute(sa.select(StationRole.person_id, StationRole.role, StationRole.started_on, StationRole.ended_on).where(
         StationRole.station_id == station_id, StationRole.role.in_(("chief", "deputy")))).all()
     months: dict[tuple[int, str], int] = {}
+    first: dict[tuple[int, str], dt.date] = {}
     for person_id, role, started_on, ended_on in rows:
         months[(person_id, role)] = min(12, months.get((person_id, role), 0) + rules.months_in_role(started_on, ended_on, year))
+        first[(person_id, role)] = min(started_on, first.get((person_id, role), started_on))
+    # The chief's stipend is paid for at most 12 months a year in total per station (one chief at a time).
+    chiefs = sorted((key for key in months if key[1] == "chief"), key=lambda key: (first[key], key[0]))
+    months.update(rules.cap_role_months([(key, months[key]) for key in chiefs]))
     return [(person_id, role, m) for (person_id, role), m in sorted(months.items()) if m > 0]
 
 

@@ -181,3 +181,13 @@ def test_categories_keep_the_sheets_order_not_code_point_order():
     grade = rules.grade_station(FACTS, sheet, {}, rules.DEFAULT_TIERS)
     assert [c for c, _ in grade.categories] == ["一", "二", "三", "否决项", "四"]
     assert [line.item.key for line in grade.categories[1][1]] == [2, 4]
+
+
+@pytest.mark.parametrize("held, capped", [
+    ([("a", 6), ("b", 6)], [("a", 6), ("b", 6)]),
+    ([("a", 12), ("b", 6)], [("a", 12), ("b", 0)]),  # two full chiefs for the same months: one year's stipend
+    ([("a", 7), ("b", 7)], [("a", 7), ("b", 5)]),
+    ([], []),
+])
+def test_a_roles_stipend_months_add_up_to_at_most_12_per_station(held, capped):
+    assert rules.cap_role_months(held) == capped
