@@ -118,5 +118,18 @@ def ledger_balance(entries: list[tuple[str, Decimal]]) -> Decimal:
     return sum((sign[kind] * amount for kind, amount in entries), Decimal(0))
 
 
+def first_overdraft(entries: list[tuple[str, Decimal]]) -> Decimal | None:
+    """The first negative running balance of an account taken in date order, or None.
+
+    An enterprise's dues account never goes below zero: a return or a payout may take at most what was
+    collected before it (an exact balance leaves 0.00, one cent more is refused)."""
+    balance = Decimal(0)
+    for kind, amount in entries:
+        balance += ledger_balance([(kind, amount)])
+        if balance < 0:
+            return balance
+    return None
+
+
 DUES_ENTRY_KINDS = {"collected": "收缴", "returned": "返还", "spent": "支出"}
 EVENTS = {"opened": "登记", "accept": "受理", "note": "进展", "close": "办结", "confirm": "确认", "reopen": "退回重办", "escalate": "提交上级"}

@@ -203,7 +203,19 @@ def add_dues_entry(enterprise: Enterprise, values: dict, actor: str, case: Deleg
         raise CaseError("请选择收支类型", {"kind": "请选择收支类型"})
     if values.get("amount") is None or values["amount"] <= 0:
         raise CaseError("金额应大于 0", {"amount": "金额应大于 0"})
+    # One writer at a time per account, so two payouts cannot each see the same balance.
+    db.session.execute(sa.select(Enterprise.id).where(Enterprise.id == enterprise.id).with_for_update())
     entry = DuesEntry(enterprise_id=enterprise.id, case_id=case.id if case else None, created_by=actor, **values)
+    if entry.kind != "collected":
+        existing = db.session.scalars(sa.select(DuesEntry).where(DuesEntry.enterprise_id == enterprise.id)
+                                      .order_by(DuesEntry.entry_on, DuesEntry.id)).all()
+        # The new entry is booked after the others of its day.
+        ordered = sorted([*existing, entry], key=lambda e: (e.entry_on, 0 if e is not entry else 1))
+        overdraft = rules.first_overdraft([(e.kind, e.amount) for e in ordered])
+        if overdraft is not None:
+            available = overdraft + values["amount"]
+            message = f"余额不足：截至 {values['entry_on']} 本户可用余额 {available:,.2f} 元，不能{rules.DUES_ENTRY_KINDS[values['kind']]} {values['amount']:,.2f} 元"
+            raise CaseError(message, {"amount": message})
     db.session.add(entry)
     db.session.flush()
     record("dues.entry", actor=actor, subject=f"enterprise:{enterprise.id}", detail=f"{values['kind']} {values['amount']}",

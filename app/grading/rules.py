@@ -13,6 +13,7 @@ import calendar
 import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Callable, Iterable, Mapping, Sequence
 
 KINDS = {"metric": "按数据计算", "manual": "人工评分", "bracket": "分档计分", "veto": "一票否决"}
@@ -119,26 +120,27 @@ def bracket_points(value: Decimal, brackets: Iterable[tuple[Decimal, Decimal]]) 
 def _coverage(task: str, label: str) -> Callable[[Facts, Item], tuple[Decimal, str]]:
     def metric(facts: Facts, item: Item) -> tuple[Decimal, str]:
         held = facts.held.get(task, 0)
-        share = Decimal(held) / facts.enterprises if facts.enterprises else Decimal("0")
+        share = Fraction(held, facts.enterprises) if facts.enterprises else Fraction(0)
         return share, f"{facts.enterprises} 家企业中 {held} 家已{label}（{_pct(share)}）"
     return metric
 
 
 def _n_per_enterprise(facts: Facts, item: Item) -> tuple[Decimal, str]:
     target = item.target or Decimal("2")
-    per = Decimal(facts.n_activities) / facts.enterprises if facts.enterprises else Decimal("0")
-    return min(Decimal("1"), per / target), f"N 项活动 {facts.n_activities} 次，平均每家 {per.quantize(Decimal('0.01'))} 次（{_fmt(target)} 次得满分）"
+    per = Fraction(facts.n_activities, facts.enterprises) if facts.enterprises else Fraction(0)
+    shown = (Decimal(per.numerator) / per.denominator).quantize(Decimal('0.01'), ROUND_HALF_UP)
+    return min(Fraction(1), per / Fraction(target)), f"N 项活动 {facts.n_activities} 次，平均每家 {shown} 次（{_fmt(target)} 次得满分）"
 
 
 def _evidence(facts: Facts, item: Item) -> tuple[Decimal, str]:
-    share = Decimal(facts.done_items_with_evidence) / facts.done_items if facts.done_items else Decimal("0")
+    share = Fraction(facts.done_items_with_evidence, facts.done_items) if facts.done_items else Fraction(0)
     return share, f"已完成 {facts.done_items} 项中 {facts.done_items_with_evidence} 项附有证明材料（{_pct(share)}）；只看是否齐全，不看材料多少"
 
 
 def _budget_use(facts: Facts, item: Item) -> tuple[Decimal, str]:
-    target = (item.target or Decimal("80")) / 100
-    use = facts.spent / facts.budget if facts.budget else Decimal("0")
-    return min(Decimal("1"), use / target), f"经费 {_fmt(facts.budget)} 元，已用 {_fmt(facts.spent)} 元（{_pct(use)}，{_pct(target)} 得满分）"
+    target = Fraction(item.target or Decimal("80")) / 100
+    use = Fraction(facts.spent) / Fraction(facts.budget) if facts.budget else Fraction(0)
+    return min(Fraction(1), use / target), f"经费 {_fmt(facts.budget)} 元，已用 {_fmt(facts.spent)} 元（{_pct(use)}，{_pct(target)} 得满分）"
 
 
 METRIC_LABELS = {
@@ -167,17 +169,37 @@ VETOES = {"no_chief": "全年未配备站长"}
 @dataclasses.dataclass(frozen=True)
 class Line:
     item: Item
-    points: Decimal | None      # None for veto items
+    points: Decimal | None      # None for veto items; rounded to 0.1 for display
     explanation: str
     vetoed: bool = False
+    exact: Fraction | None = None  # the unrounded points, which the total adds up
+
+
+def _exact(line: Line) -> Fraction:
+    if line.exact is not None:
+        return line.exact
+    return Fraction(line.points) if line.points is not None else Fraction(0)
 
 
 @dataclasses.dataclass(frozen=True)
 class Grade:
     lines: tuple[Line, ...]
-    total: Decimal
+    total: Decimal              # the exact total rounded once, for display
     vetoed: bool
     tier: str
+    exact_total: Fraction | None = None  # what the tier is decided on
+
+    @property
+    def categories(self) -> list[tuple[str, list[Line]]]:
+        return in_sheet_order(self.lines)
+
+
+def in_sheet_order(lines: Sequence[Line]) -> list[tuple[str, list[Line]]]:
+    """Lines grouped by category, categories in the order the sheet first lists them (not code-point order)."""
+    groups: dict[str, list[Line]] = {}
+    for line in lines:
+        groups.setdefault(line.item.category, []).append(line)
+    return list(groups.items())
 
 
 def grade_station(facts: Facts, items: Sequence[Item], entries: Mapping, tiers: Sequence[Tier]) -> Grade:
@@ -185,22 +207,25 @@ def grade_station(facts: Facts, items: Sequence[Item], entries: Mapping, tiers: 
 
     entries: item key → (value, reason) entered by hand for manual, bracket and manual-veto items."""
     lines = [_line(facts, item, entries.get(item.key)) for item in items]
-    total = sum((line.points for line in lines if line.points is not None), Decimal("0")).quantize(ONE_PLACE, ROUND_HALF_UP)
+    exact = sum((_exact(line) for line in lines), Fraction(0))
     vetoed = any(line.vetoed for line in lines)
-    return Grade(tuple(lines), total, vetoed, FAILED_TIER if vetoed else tier_for(total, tiers).name)
+    # Add the exact points, round once for display, and rate on the exact total: 89.75 is 良好, not 优秀.
+    return Grade(tuple(lines), _points(exact), vetoed, FAILED_TIER if vetoed else tier_for(exact, tiers).name, exact)
 
 
 def _line(facts: Facts, item: Item, entry) -> Line:
     value, reason = entry if entry else (None, "")
     if item.kind == "metric":
         share, why = METRICS[item.metric](facts, item)
-        points = _points(item.max_points * share)
-        return Line(item, points, f"{why} → {_fmt(item.max_points)} 分 × {_pct(share)} = {_fmt(points)} 分")
+        exact = Fraction(item.max_points) * share
+        points = _points(exact)
+        return Line(item, points, f"{why} → {_fmt(item.max_points)} 分 × {_pct(share)} = {_fmt(points)} 分", exact=exact)
     if item.kind == "manual":
         if value is None:
             return Line(item, Decimal("0"), "尚未评分")
-        points = _points(max(Decimal("0"), min(item.max_points, value)))
-        return Line(item, points, f"人工评分 {_fmt(points)} 分" + (f"：{reason}" if reason else ""))
+        exact = Fraction(max(Decimal("0"), min(item.max_points, value)))
+        points = _points(exact)
+        return Line(item, points, f"人工评分 {_fmt(points)} 分" + (f"：{reason}" if reason else ""), exact=exact)
     if item.kind == "bracket":
         if value is None:
             return Line(item, Decimal("0"), "尚未填写")
@@ -214,7 +239,7 @@ def _line(facts: Facts, item: Item, entry) -> Line:
     return Line(item, None, f"否决：{reason}" if vetoed else "未触发", vetoed)
 
 
-def tier_for(score: Decimal, tiers: Sequence[Tier]) -> Tier:
+def tier_for(score: Decimal | Fraction, tiers: Sequence[Tier]) -> Tier:
     """The highest tier whose minimum the score reaches, else 不合格."""
     for tier in sorted(tiers, key=lambda t: t.min_score, reverse=True):
         if score >= tier.min_score:
@@ -232,17 +257,37 @@ def months_in_role(started_on: dt.date, ended_on: dt.date | None, year: int) -> 
     return months
 
 
+def cap_role_months(held: Sequence[tuple[object, int]], cap: int = 12) -> list[tuple[object, int]]:
+    """A role's stipend months at one station add up to at most 12 a year: earlier holders first,
+    a later holder gets what is left (0 when nothing is)."""
+    left, capped = cap, []
+    for holder, months in held:
+        take = max(0, min(months, left))
+        left -= take
+        capped.append((holder, take))
+    return capped
+
+
 def stipend_for(tier: Tier, role: str, months: int) -> Decimal:
     """A year's stipend for the role at this tier, pro-rated by months in the role."""
     yearly = {"chief": tier.chief_stipend, "deputy": tier.deputy_stipend}.get(role, Decimal("0"))
     return (yearly * months / 12).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def _points(value: Decimal) -> Decimal:
+def _points(value: Decimal | Fraction) -> Decimal:
+    """Round to 0.1 (half up) for display; exact for any Fraction, not just its float."""
+    if isinstance(value, Fraction):
+        value = Fraction(value)
+        tenths, rest = divmod(value * 10, 1)
+        tenths += 1 if rest >= Fraction(1, 2) else 0
+        return (Decimal(int(tenths)) / 10).quantize(ONE_PLACE)
     return value.quantize(ONE_PLACE, ROUND_HALF_UP)
 
 
-def _pct(share: Decimal) -> str:
+def _pct(share: Decimal | Fraction) -> str:
+    if isinstance(share, Fraction):
+        hundreds, rest = divmod(share * 100, 1)
+        return f"{int(hundreds) + (1 if rest >= Fraction(1, 2) else 0)}%"
     return f"{(share * 100).quantize(Decimal('1'), ROUND_HALF_UP)}%"
 
 

@@ -26,6 +26,8 @@ class GradingError(ValueError):
 
 # Sheets -------------------------------------------------------------------------------------------
 
+RESULTS_CATEGORY = "三、工作实效"
+RESULTS_NAME = "五项任务取得的实际成果（人工评分，需说明理由；不以留痕多少计分）"
 DEFAULT_ITEMS = [
     # (category, name, kind, metric, max points, target)
     ("一、5+N 五项任务", "会员代表大会覆盖率", "metric", "coverage:member_congress", 12, None),
@@ -34,7 +36,8 @@ DEFAULT_ITEMS = [
     ("一、5+N 五项任务", "劳动竞赛覆盖率", "metric", "coverage:labour_competition", 12, None),
     ("一、5+N 五项任务", "文体活动覆盖率", "metric", "coverage:cultural_activity", 12, None),
     ("二、N 项活动", "N 项活动（每家企业平均 2 次得满分）", "metric", "n_per_enterprise", 10, 2),
-    ("三、工作台账", "证明材料齐全（只看是否齐全，不看数量）", "metric", "evidence", 5, None),
+    # Not the evidence files: seed 004 forbids scoring 留痕 (不得简单以留痕多少作为考核评分的加分或扣分项目).
+    (RESULTS_CATEGORY, RESULTS_NAME, "manual", "", 5, None),
     ("四、经费使用", "工作经费使用率（80% 得满分）", "metric", "budget_use", 10, 80),
     ("五、服务成效", "职工满意度（人工评分，需说明理由）", "manual", "", 10, None),
     ("五、服务成效", "上代下、维权服务（人工评分，需说明理由）", "manual", "", 5, None),
@@ -298,8 +301,13 @@ def _months_by_person(station_id: int, year: int) -> list[tuple[int, str, int]]:
     rows = db.session.execute(sa.select(StationRole.person_id, StationRole.role, StationRole.started_on, StationRole.ended_on).where(
         StationRole.station_id == station_id, StationRole.role.in_(("chief", "deputy")))).all()
     months: dict[tuple[int, str], int] = {}
+    first: dict[tuple[int, str], dt.date] = {}
     for person_id, role, started_on, ended_on in rows:
         months[(person_id, role)] = min(12, months.get((person_id, role), 0) + rules.months_in_role(started_on, ended_on, year))
+        first[(person_id, role)] = min(started_on, first.get((person_id, role), started_on))
+    # The chief's stipend is paid for at most 12 months a year in total per station (one chief at a time).
+    chiefs = sorted((key for key in months if key[1] == "chief"), key=lambda key: (first[key], key[0]))
+    months.update(rules.cap_role_months([(key, months[key]) for key in chiefs]))
     return [(person_id, role, m) for (person_id, role), m in sorted(months.items()) if m > 0]
 
 

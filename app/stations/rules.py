@@ -77,3 +77,12 @@ def remaining_budget(budget: Decimal, spent: Decimal) -> Decimal:
 def overspends(budget: Decimal, spent: Decimal, amount: Decimal) -> bool:
     """Would this expense take the station past its yearly budget?"""
     return spent + amount > budget
+
+
+SINGLE_HOLDER_ROLES = ("chief",)  # one chief at a time; a station may have several deputies (DESIGN, seed 000)
+
+
+def periods_overlap(a_start, a_end, b_start, b_end) -> bool:
+    """Do two role periods share a day? Ends are exclusive and None means still in office, so a period
+    ending on the day the next one starts does not overlap it."""
+    return (b_end is None or a_start < b_end) and (a_end is None or b_start < a_end)

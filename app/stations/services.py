@@ -205,13 +205,28 @@ def add_person(station: WorkStation, values: dict, role: str, started_on: dt.dat
     return assign_role(station, person, role, started_on, actor)
 
 
+def _refuse_overlap(station_id: int, role: str, started_on: dt.date, ended_on: dt.date | None, skip: int | None = None) -> None:
+    """Periods of a single-holder role (the chief) never overlap on a station, whatever order they are entered in."""
+    if role not in rules.SINGLE_HOLDER_ROLES:
+        return
+    # One writer at a time per station, so two entries cannot each miss the other.
+    db.session.execute(sa.select(WorkStation.id).where(WorkStation.id == station_id).with_for_update())
+    for other in db.session.scalars(sa.select(StationRole).where(StationRole.station_id == station_id, StationRole.role == role)):
+        if other.id != skip and rules.periods_overlap(started_on, ended_on, other.started_on, other.ended_on):
+            until = f"{other.ended_on} 离任" if other.ended_on else "至今在任"
+            raise StationError(f"{rules.ROLES[role]}任期不能重叠：{other.person.name} {other.started_on} 起任{rules.ROLES[role]}（{until}）；"
+                               f"请选择该任期结束之日或以后的日期")
+
+
 def assign_role(station: WorkStation, person: Person, role: str, started_on: dt.date, actor: str) -> StationRole:
     if role == "chief":
         for previous in current_roles(station.id):
             if previous.role == "chief":
                 if previous.started_on > started_on:
                     raise StationError("新站长的任职日期不能早于现任站长")
+                _refuse_overlap(station.id, role, started_on, None, skip=previous.id)
                 previous.ended_on = started_on
+        _refuse_overlap(station.id, role, started_on, None)
         db.session.flush()
     assignment = StationRole(station_id=station.id, person=person, role=role, started_on=started_on)
     db.session.add(assignment)
@@ -223,6 +238,7 @@ def assign_role(station: WorkStation, person: Person, role: str, started_on: dt.
 def end_role(assignment: StationRole, ended_on: dt.date, actor: str) -> None:
     if ended_on < assignment.started_on:
         raise StationError("离任日期不能早于任职日期")
+    _refuse_overlap(assignment.station_id, assignment.role, assignment.started_on, ended_on, skip=assignment.id)
     assignment.ended_on = ended_on
     db.session.flush()
     audit("station.role_end", f"station:{assignment.station_id}", actor, {assignment.person.name: [assignment.role_label, None]})

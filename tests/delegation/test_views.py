@@ -398,3 +398,32 @@ def test_the_cases_panel_and_its_export_show_the_same_figures_under_the_same_lab
     assert exported == table
     open_column, done_column = header.index("办理中") - 1, header.index("已办结") - 1
     assert (table["某镇总工会"][open_column], table["某镇总工会"][done_column]) == ("2", "1")
+
+
+def test_a_payout_beyond_the_balance_is_refused_and_the_exact_balance_is_not(app, client, make_tenant, make_station, fixed_today):
+    town = make_tenant("zhen")
+    _s, (a,) = make_station(town, enterprises=1)
+    login(client, "zhen")
+    post = lambda day, kind, amount: client.post(f"/t/zhen/enterprises/{a}/dues", data={"entry_on": day, "kind": kind, "amount": amount})
+    refused = post("2026-02-01", "spent", "5000")  # nothing collected
+    assert refused.status_code == 422 and "余额不足" in refused.get_data(as_text=True)
+    assert post("2026-02-01", "collected", "1000").status_code == 302
+    refused = post("2026-02-02", "returned", "1000.01")  # one cent over
+    assert refused.status_code == 422 and "本户可用余额 1,000.00 元" in refused.get_data(as_text=True)
+    assert post("2026-02-02", "spent", "600").status_code == 302
+    assert post("2026-02-03", "returned", "400").status_code == 302  # exactly the balance
+    assert "本户余额 0.00 元" in client.get(f"/t/zhen/enterprises/{a}/dues").get_data(as_text=True)
+    # A backdated payout cannot overdraw the account on its own date, though later collections would cover it.
+    assert post("2026-03-01", "collected", "500").status_code == 302
+    assert post("2026-01-15", "spent", "1").status_code == 422
+    with in_tenant(app, town) as session:
+        from app.delegation.models import DuesEntry
+        assert session.scalar(sa.select(sa.func.count()).select_from(DuesEntry)) == 4
+
+
+def test_first_overdraft_rule_at_its_boundaries():
+    from decimal import Decimal as D
+    from app.delegation.rules import first_overdraft
+    assert first_overdraft([("collected", D("10")), ("spent", D("10"))]) is None
+    assert first_overdraft([("collected", D("10")), ("spent", D("10.01"))]) == D("-0.01")
+    assert first_overdraft([("spent", D("1")), ("collected", D("10"))]) == D("-1")

@@ -1,6 +1,8 @@
 import datetime as dt
 from decimal import Decimal as D
 
+from fractions import Fraction
+
 import pytest
 
 from app.grading import rules
@@ -144,3 +146,48 @@ def test_tiers_that_the_columns_cannot_hold_are_refused(line, message):
 
     with pytest.raises(ValueError, match=message):
         parse_tiers(line)
+
+
+def _manual_sheet(*maxima):
+    return [Item(i, "一", f"项 {i}", "manual", D(m)) for i, m in enumerate(maxima, 1)]
+
+
+def test_points_are_added_exactly_rounded_once_and_rated_on_the_exact_total():
+    # 80 + 5 × 1.95 = 89.75 exactly; rounding each line first (1.95 → 2.0) gave 90.0 and 优秀.
+    sheet = _manual_sheet("80", *["1.95"] * 5, "8.25")
+    entries = {i: (item.max_points, "") for i, item in enumerate(sheet, 1) if i <= 6}
+    grade = rules.grade_station(FACTS, sheet, entries, rules.DEFAULT_TIERS)
+    assert grade.exact_total == Fraction("89.75") and grade.total == D("89.8") and grade.tier == "良好"
+    assert [line.points for line in grade.lines[1:6]] == [D("2.0")] * 5  # each line is shown rounded
+
+
+@pytest.mark.parametrize("score, tier", [("90", "优秀"), ("89.95", "良好"), ("89.99", "良好"), ("75", "良好"), ("74.95", "合格"), ("60", "合格"), ("59.95", "不合格")])
+def test_the_tier_boundaries_apply_to_the_exact_total(score, tier):
+    sheet = _manual_sheet("100")
+    grade = rules.grade_station(FACTS, sheet, {1: (D(score), "")}, rules.DEFAULT_TIERS)
+    assert grade.exact_total == Fraction(score) and grade.tier == tier
+
+
+def test_a_metric_third_stays_exact_until_the_total():
+    # Three items of 10 points at 1/3 each: 10/3 shown 3.3 each, total exactly 10.0 (not 9.9).
+    facts = Facts(**{**FACTS.__dict__, "enterprises": 3, "held": {"member_congress": 1, "workers_congress": 1, "wage_negotiation": 1}})
+    sheet = [Item(i, "一", t, "metric", D("10"), metric=f"coverage:{t}") for i, t in enumerate(("member_congress", "workers_congress", "wage_negotiation"), 1)]
+    grade = rules.grade_station(facts, sheet, {}, rules.DEFAULT_TIERS)
+    assert [line.points for line in grade.lines] == [D("3.3")] * 3 and grade.total == D("10.0")
+
+
+def test_categories_keep_the_sheets_order_not_code_point_order():
+    sheet = [Item(i, c, f"项 {i}", "manual", D("10")) for i, c in enumerate(("一", "二", "三", "二", "否决项", "四"), 1)]
+    grade = rules.grade_station(FACTS, sheet, {}, rules.DEFAULT_TIERS)
+    assert [c for c, _ in grade.categories] == ["一", "二", "三", "否决项", "四"]
+    assert [line.item.key for line in grade.categories[1][1]] == [2, 4]
+
+
+@pytest.mark.parametrize("held, capped", [
+    ([("a", 6), ("b", 6)], [("a", 6), ("b", 6)]),
+    ([("a", 12), ("b", 6)], [("a", 12), ("b", 0)]),  # two full chiefs for the same months: one year's stipend
+    ([("a", 7), ("b", 7)], [("a", 7), ("b", 5)]),
+    ([], []),
+])
+def test_a_roles_stipend_months_add_up_to_at_most_12_per_station(held, capped):
+    assert rules.cap_role_months(held) == capped

@@ -46,7 +46,7 @@ def test_a_manual_item_changed_with_htmx_updates_the_total_and_tier(client, make
     station_id, ids = make_station(tenant, chief="chief1", enterprises=2)
     login_as(tenant, "chief1")
     fill_checklist(client, "sanxing", ids)
-    satisfaction, _service = manual_item_ids(client, "sanxing", station_id)
+    _results, satisfaction, _service = manual_item_ids(client, "sanxing", station_id)
     url = f"/t/sanxing/grading/stations/{station_id}/items/{satisfaction}?year=2026"
     missing_reason = client.post(url, headers=HX, data={"value": "9"})
     assert missing_reason.status_code == 422 and "人工评分请说明理由" in missing_reason.get_data(as_text=True)
@@ -63,7 +63,7 @@ def test_a_refused_entry_stores_nothing_not_even_the_draft_score(app, client, ma
     tenant = make_tenant("sanxing")
     station_id, _ = make_station(tenant, chief="chief1", enterprises=1)
     login_as(tenant, "chief1")
-    satisfaction, _service = manual_item_ids(client, "sanxing", station_id)
+    _results, satisfaction, _service = manual_item_ids(client, "sanxing", station_id)
     url = f"/t/sanxing/grading/stations/{station_id}/items/{satisfaction}?year=2026"
     for headers in ({}, HX):
         refused = client.post(url, headers=headers, data={"value": "9"})
@@ -131,7 +131,7 @@ def test_confirmed_stipends_are_pro_rated_by_months_in_role(app, client, make_te
     for enterprise_id in ids:
         for n in range(2):
             client.post(f"/t/sanxing/enterprises/{enterprise_id}/checklist/2026", data={"version": "0", "title": f"活动{n}", "status": "done", "held_on": "2026-04-01"})
-    satisfaction, service = manual_item_ids(client, "sanxing", station_id)
+    _results, satisfaction, service = manual_item_ids(client, "sanxing", station_id)
     client.post(f"/t/sanxing/grading/stations/{station_id}/items/{satisfaction}?year=2026", data={"value": "10", "reason": "问卷"})
     client.post(f"/t/sanxing/grading/stations/{station_id}/items/{service}?year=2026", data={"value": "5", "reason": "代办案件 3 件"})
     client.post(f"/t/sanxing/grading/stations/{station_id}/submit?year=2026")
@@ -225,3 +225,17 @@ def test_no_grading_route_reaches_another_federation(client, make_tenant, login_
     for method, path in GRADING_ROUTES:
         response = getattr(client, method)(f"/t/town-b{path}")
         assert response.status_code == 302 and "/t/town-b/login" in response.headers["Location"], path
+
+
+def test_the_score_page_lists_categories_in_sheet_order(client, make_tenant, login_as, make_station):
+    tenant = make_tenant("sanxing")
+    station_id, _ids = make_station(tenant, chief="chief1", enterprises=1)
+    login_as(tenant, "chief1")
+    page = client.get(f"/t/sanxing/grading/stations/{station_id}?year=2026").get_data(as_text=True)
+    import re
+
+    shown = list(dict.fromkeys(re.findall(r'<tr class="category"><th colspan="5">([^<]+)</th>', page)))
+    from app.grading.services import DEFAULT_ITEMS
+
+    assert shown == list(dict.fromkeys(item[0] for item in DEFAULT_ITEMS))
+    assert shown[:3] == ["一、5+N 五项任务", "二、N 项活动", "三、工作实效"]
