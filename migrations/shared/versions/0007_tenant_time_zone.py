@@ -1,12 +1,12 @@
 """A federation's own time zone (None: the application's default, China Standard Time).
 
-Revision ID: s0009
+Revision ID: s0007
 Revises: s0006
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "s0009"
+revision = "s0007"
 down_revision = "s0006"
 branch_labels = None
 depends_on = None
