@@ -75,4 +75,4 @@ class SettingsForm(FlaskForm):
         _l("工作站默认年度经费（元）"), places=2,
         validators=[InputRequired(_l("请填写金额")), FitsNumeric(12, 2), NumberRange(min=0, message=_l("不能为负数"))],
     )
-    time_zone = SelectField(_l("时区"), choices=list(clock.ZONES.items()), validators=[Optional()])
+    time_zone = SelectField(_l("时区"), choices=[SelectChoice(code, label) for code, label in clock.ZONES.items()], validators=[Optional()])
