@@ -35,10 +35,10 @@ def secret_key(instance_path: Path, url: str) -> str:
     if not url.startswith("sqlite"):
         raise RuntimeError("JICENG_SECRET_KEY 未设置：连接 PostgreSQL 时必须设置会话密钥")
     path = instance_path / "dev-secret-key"
-    if not path.exists():
+    if not path.exists():  # said once, when the key is made, not on every command
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
-    log.warning("JICENG_SECRET_KEY 未设置：使用仅供演示的开发密钥 %s（生产环境请设置）", path)
+        log.warning("JICENG_SECRET_KEY 未设置：已生成仅供演示的开发密钥 %s（生产环境请设置）", path)
     return path.read_text().strip()
 
 

@@ -50,3 +50,12 @@ def test_the_home_page_names_the_federation_its_parent_and_children(client, make
     client.post("/t/haimen/login", data={"username": "admin", "password": PASSWORD})
     page = client.get("/t/haimen/").get_data(as_text=True)
     assert "南通市海门区总工会" in page and "海门区三星镇总工会" in page and "下级工会（1）" in page
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(client, make_tenant):
+    make_tenant("sanxing")
+    for url in ("/", "/t/sanxing/login"):
+        page = client.get(url).get_data(as_text=True)
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
