@@ -69,6 +69,26 @@ def database_url(request, tmp_path, postgres_url):
     return postgres_url
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path, postgres_url):
+    """A database with nothing in it, on each backend, for migration tests that start from a bare schema."""
+    if request.param == "sqlite":
+        (tmp_path / "db").mkdir()
+        yield f"sqlite:///{tmp_path / 'db' / 'jiceng.db'}"
+        return
+    if postgres_url is None:
+        pytest.skip("PostgreSQL half skipped: set JICENG_TEST_DATABASE_URL to run it")
+    name = f"jiceng_empty_{os.getpid()}"
+    admin = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield normalise_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
 def make_app(database_url: str, **overrides):
     config = {
         "TESTING": True,

@@ -1,36 +1,16 @@
 """Shared migration s0006 on a database with data: open cases' deadlines become "deadlines" counts, the
 reduction figures "reduction" counts, and every ancestor's subtree sums are computed from the counts
 already there."""
-import os
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from app.config import PROJECT_ROOT
-from tenants.binding import SHARED_SCHEMA, TenantEngines, create_shared_engine, normalise_url
+from tenants.binding import SHARED_SCHEMA, TenantEngines, create_shared_engine
 from tenants.migrate import upgrade_connection
 
 SHARED = PROJECT_ROOT / "migrations" / "shared"
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request, tmp_path, postgres_url):
-    if request.param == "sqlite":
-        (tmp_path / "db").mkdir()
-        yield f"sqlite:///{tmp_path / 'db' / 'jiceng.db'}"
-        return
-    if postgres_url is None:
-        pytest.skip("PostgreSQL half skipped: set JICENG_TEST_DATABASE_URL to run it")
-    name = f"jiceng_migration_{os.getpid()}"
-    admin = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield normalise_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def test_s0006_moves_deadlines_into_counts_and_sums_every_subtree(empty_database):

@@ -1,12 +1,9 @@
 """The built-in sheet gives no points for evidence files (seed 004), and t0006 replaces the old item."""
-import os
 
-import pytest
 import sqlalchemy as sa
 
 from app.config import PROJECT_ROOT
 from app.grading import services
-from tenants.binding import normalise_url
 from tenants.migrate import upgrade_connection
 
 TENANT = PROJECT_ROOT / "migrations" / "tenant"
@@ -16,23 +13,6 @@ def test_the_built_in_sheet_has_no_item_counting_evidence():
     assert all(metric != "evidence" and "证明材料" not in name for _c, name, _k, metric, _p, _t in services.DEFAULT_ITEMS)
     assert sum(points for *_rest, points, _t in services.DEFAULT_ITEMS) == 100
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request, tmp_path, postgres_url):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tenant.db'}"
-        return
-    if postgres_url is None:
-        pytest.skip("PostgreSQL half skipped: set JICENG_TEST_DATABASE_URL to run it")
-    name = f"jiceng_t0006_{os.getpid()}"
-    admin = sa.create_engine(normalise_url(postgres_url), isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield normalise_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
 
 
 def test_t0006_replaces_the_evidence_item_only_where_nothing_is_confirmed(empty_database):

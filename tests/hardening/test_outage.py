@@ -1,4 +1,5 @@
 """When PostgreSQL cannot be reached the app says so in Chinese within seconds, and recovers by itself."""
+import contextlib
 import socket
 import threading
 import time
@@ -86,10 +87,9 @@ class Switchboard:
                     pass
 
 
-@pytest.mark.only_on("postgresql")
-def test_a_database_outage_is_a_chinese_503_and_the_app_recovers_by_itself(database_url, make_tenant):
-    make_tenant("zhen", name="某镇总工会")
-    switchboard = Switchboard(database_address(database_url))
+@contextlib.contextmanager
+def _signed_in_behind(switchboard, database_url):
+    """An app whose database is reached through the switchboard, signed in to zhen while it forwards."""
     switchboard.on()
     url = sa.make_url(database_url).set(host="127.0.0.1", port=switchboard.port).render_as_string(hide_password=False)
     app = make_app(url)
@@ -97,7 +97,21 @@ def test_a_database_outage_is_a_chinese_503_and_the_app_recovers_by_itself(datab
     try:
         client.post("/t/zhen/login", data={"username": "admin", "password": PASSWORD})
         assert client.get("/t/zhen/").status_code == 200
+        yield client
+    finally:
+        switchboard.off()
+        with app.app_context():
+            from app.extensions import db, tenancy
 
+            tenancy.engines.dispose()
+            db.engine.dispose()
+
+
+@pytest.mark.only_on("postgresql")
+def test_a_database_outage_is_a_chinese_503_and_the_app_recovers_by_itself(database_url, make_tenant):
+    make_tenant("zhen", name="某镇总工会")
+    switchboard = Switchboard(database_address(database_url))
+    with _signed_in_behind(switchboard, database_url) as client:
         switchboard.off()
         started = time.monotonic()
         down = client.get("/t/zhen/")
@@ -108,13 +122,6 @@ def test_a_database_outage_is_a_chinese_503_and_the_app_recovers_by_itself(datab
         switchboard.on()
         back = client.get("/t/zhen/")
         assert back.status_code == 200 and "某镇总工会" in back.get_data(as_text=True)  # same process, same cookie
-    finally:
-        switchboard.off()
-        with app.app_context():
-            from app.extensions import db, tenancy
-
-            tenancy.engines.dispose()
-            db.engine.dispose()
 
 
 @pytest.mark.only_on("postgresql")
@@ -123,23 +130,9 @@ def test_a_frozen_database_is_a_chinese_503_within_five_seconds(database_url, ma
     the 503 long before gunicorn would kill the worker."""
     make_tenant("zhen", name="某镇总工会")
     switchboard = Switchboard(database_address(database_url))
-    switchboard.on()
-    url = sa.make_url(database_url).set(host="127.0.0.1", port=switchboard.port).render_as_string(hide_password=False)
-    app = make_app(url)
-    client = app.test_client()
-    try:
-        client.post("/t/zhen/login", data={"username": "admin", "password": PASSWORD})
-        assert client.get("/t/zhen/").status_code == 200
-
+    with _signed_in_behind(switchboard, database_url) as client:
         switchboard.freeze()
         started = time.monotonic()
         hung = client.get("/t/zhen/")
         assert hung.status_code == 503 and time.monotonic() - started < 5
         assert "数据库暂时无法连接，您的数据没有丢失" in hung.get_data(as_text=True)
-    finally:
-        switchboard.off()
-        with app.app_context():
-            from app.extensions import db, tenancy
-
-            tenancy.engines.dispose()
-            db.engine.dispose()
